@@ -1,0 +1,5 @@
+import type { PlatformContext, PlatformPart } from './part.ts';
+
+// The parts `faultline up` runs, in start order (stopped in reverse). Each
+// entry creates a fresh part, so several platforms can run in one process.
+export const partFactories: Array<(ctx: PlatformContext) => PlatformPart> = [];

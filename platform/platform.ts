@@ -1,0 +1,76 @@
+import { mkdirSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { createApiServer } from './api/server.ts';
+import type { FaultlineConfig } from './config/schema.ts';
+import type { Logger } from './logger.ts';
+import { formatHostPort } from './net.ts';
+import type { PlatformContext, PlatformPart } from './part.ts';
+import { partFactories } from './parts.ts';
+import { startEmbeddedRedis, type EmbeddedRedis } from './redis/embedded-redis.ts';
+
+export interface Platform {
+  context: PlatformContext;
+  /** Graceful stop: parts in reverse order, then the API, then Redis. */
+  stop(): Promise<void>;
+}
+
+export async function startPlatform(config: FaultlineConfig, logger: Logger): Promise<Platform> {
+  mkdirSync(config.dataDir, { recursive: true });
+  let embedded: EmbeddedRedis | undefined;
+  let redisUrl = config.redisUrl;
+  if (!redisUrl) {
+    embedded = await startEmbeddedRedis(config.dataDir, logger);
+    redisUrl = embedded.url;
+  }
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'faultline_' });
+  const api = createApiServer(registry, logger);
+  api.addReadinessCheck({ name: 'redis', check: () => redis.status === 'ready' });
+
+  const context: PlatformContext = {
+    config, logger, registry, api, redisUrl, redis,
+    consumers: [], services: new Map(), addresses: {},
+  };
+  const started: PlatformPart[] = [];
+  const stopParts = async () => {
+    for (const part of started.reverse()) {
+      try {
+        await part.stop();
+      } catch (err) {
+        logger.error({ err, part: part.name }, 'part failed to stop cleanly');
+      }
+    }
+  };
+  try {
+    const apiAddress = await api.listen(config.host, config.apiPort);
+    context.addresses.api = `http://${formatHostPort(config.host, apiAddress.port)}`;
+    for (const factory of partFactories) {
+      const part = factory(context);
+      await part.start(context);
+      started.push(part);
+    }
+  } catch (err) {
+    await stopParts();
+    await api.close();
+    redis.disconnect();
+    await embedded?.stop();
+    throw err;
+  }
+  api.setReady(true);
+  logger.info({ ...context.addresses, redis: redisUrl, dataDir: config.dataDir }, 'faultline ready');
+
+  return {
+    context,
+    async stop() {
+      api.setReady(false);
+      await stopParts();
+      await api.close();
+      await redis.quit().catch(() => redis.disconnect());
+      await embedded?.stop();
+    },
+  };
+}
