@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { analysisConfigSchema } from '../../analysis/config.ts';
 import { collectorConfigSchema } from '../../collector/config.ts';
 
 // The whole configuration of `faultline up`. Defaults live here and in the
@@ -24,6 +25,7 @@ export const configSchema = z
     /** Milliseconds allowed for a graceful stop on SIGINT/SIGTERM. Default 9,000 (exit within 10 s). */
     shutdownTimeoutMs: z.number().int().positive().default(9000),
     collector: collectorConfigSchema.default(collectorConfigSchema.parse({})),
+    analysis: analysisConfigSchema.default(analysisConfigSchema.parse({})),
   })
   .strict();
 

@@ -1,0 +1,3 @@
+export * from './series-key.ts';
+export * from './series-store.ts';
+export * from './histogram-quantile.ts';
