@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+// Small zod builders whose messages read well after the YAML key that
+// describeZodError puts in front of them ("fault.latencyMs: expected a number").
+
+function typeError(what: string) {
+  return (issue: { input?: unknown }) => (issue.input === undefined ? 'required' : `expected ${what}`);
+}
+
+export function num(): z.ZodNumber {
+  return z.number({ error: typeError('a number') });
+}
+
+export function int(): z.ZodNumber {
+  return z.number({ error: typeError('a whole number') }).int({ error: 'expected a whole number' });
+}
+
+export function str(): z.ZodString {
+  return z.string({ error: typeError('a string') }).min(1, { error: 'must not be empty' });
+}
+
+/** Milliseconds, at least 0. */
+export function ms(): z.ZodNumber {
+  return num().min(0, { error: 'must be at least 0 ms' });
+}
+
+/** A percentage in (0, 100]. */
+export function percent(): z.ZodNumber {
+  return num().gt(0, { error: 'must be more than 0' }).max(100, { error: 'must be at most 100' });
+}

@@ -1,0 +1,137 @@
+import { ErrorCode, FaultlineError } from '../../platform/errors.ts';
+import type { Revert } from '../faults/fault.ts';
+import { systemClock, type Clock } from './clock.ts';
+
+// Every applied fault has a lease. The component that applied the fault
+// holds a LeaseTable and reverts the fault itself when the lease ends, unless
+// it was renewed first; nobody else has to be alive for that to happen.
+
+export type RenewListener = (expiresAt: number, ttlMs: number) => void;
+
+export class Lease {
+  private listeners: RenewListener[] = [];
+  constructor(readonly id: string, public expiresAt: number) {}
+
+  /** Called after every renewal (for components that keep their own deadline). */
+  onRenew(listener: RenewListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** @internal */
+  extend(expiresAt: number, ttlMs: number): void {
+    this.expiresAt = expiresAt;
+    for (const listener of this.listeners) listener(expiresAt, ttlMs);
+  }
+}
+
+export interface LeaseInfo {
+  id: string;
+  expiresAt: number;
+}
+
+interface Entry {
+  lease: Lease;
+  revert?: Revert;
+  cancelTimer: () => void;
+}
+
+export interface LeaseTableOptions {
+  clock?: Clock;
+  /** Told when a lease ran out and its fault was reverted (or failed to be). */
+  onExpired?: (id: string, error?: unknown) => void;
+}
+
+export class LeaseTable {
+  private entries = new Map<string, Entry>();
+  private readonly clock: Clock;
+
+  constructor(private readonly options: LeaseTableOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /**
+   * Opens a lease. The revert is attached later with attach() (once apply
+   * has produced it); if the lease runs out before that, attach reverts at once.
+   */
+  open(id: string, ttlMs: number): Lease {
+    if (this.entries.has(id)) throw new FaultlineError(ErrorCode.Conflict, `a lease ${id} is already held`);
+    assertTtl(ttlMs);
+    const lease = new Lease(id, this.clock.now() + ttlMs);
+    const entry: Entry = { lease, cancelTimer: () => {} };
+    this.entries.set(id, entry);
+    this.schedule(entry, ttlMs);
+    return lease;
+  }
+
+  /** Attaches the fault's revert. Returns false (after reverting) if the lease already ended. */
+  async attach(id: string, revert: Revert): Promise<boolean> {
+    const entry = this.entries.get(id);
+    if (!entry) {
+      await revert();
+      return false;
+    }
+    entry.revert = revert;
+    return true;
+  }
+
+  /** Opens a lease with its revert in one step. */
+  grant(id: string, ttlMs: number, revert: Revert): Lease {
+    const lease = this.open(id, ttlMs);
+    this.entries.get(id)!.revert = revert;
+    return lease;
+  }
+
+  /** Pushes the end of a lease to now + ttlMs. */
+  renew(id: string, ttlMs: number): Lease {
+    assertTtl(ttlMs);
+    const entry = this.entries.get(id);
+    if (!entry) throw new FaultlineError(ErrorCode.NotFound, `no lease ${id} (it ended or never existed)`);
+    entry.cancelTimer();
+    entry.lease.extend(this.clock.now() + ttlMs, ttlMs);
+    this.schedule(entry, ttlMs);
+    return entry.lease;
+  }
+
+  /** Ends a lease and reverts its fault now. Harmless when already ended. */
+  async release(id: string): Promise<void> {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    this.entries.delete(id);
+    entry.cancelTimer();
+    await entry.revert?.();
+  }
+
+  /** Releases every lease; errors are collected so one failure does not stop the rest. */
+  async releaseAll(): Promise<void> {
+    const errors: unknown[] = [];
+    await Promise.all([...this.entries.keys()].map((id) => this.release(id).catch((err) => void errors.push(err))));
+    if (errors.length > 0) throw new AggregateError(errors, `${errors.length} fault(s) failed to revert`);
+  }
+
+  has(id: string): boolean {
+    return this.entries.has(id);
+  }
+
+  list(): LeaseInfo[] {
+    return [...this.entries.values()].map((e) => ({ id: e.lease.id, expiresAt: e.lease.expiresAt }));
+  }
+
+  private schedule(entry: Entry, ttlMs: number): void {
+    entry.cancelTimer = this.clock.setTimer(() => {
+      if (this.entries.get(entry.lease.id) !== entry) return;
+      this.entries.delete(entry.lease.id);
+      const revert = entry.revert;
+      if (!revert) return this.options.onExpired?.(entry.lease.id);
+      revert().then(
+        () => this.options.onExpired?.(entry.lease.id),
+        (err: unknown) => this.options.onExpired?.(entry.lease.id, err),
+      );
+    }, ttlMs);
+  }
+}
+
+function assertTtl(ttlMs: number): void {
+  if (!Number.isFinite(ttlMs) || ttlMs <= 0) {
+    throw new FaultlineError(ErrorCode.InvalidInput, `leaseMs: expected a positive number of milliseconds, got ${ttlMs}`);
+  }
+}
