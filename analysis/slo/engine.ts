@@ -1,0 +1,126 @@
+import { AlertTracker, type AlertTransition, type AlertTrackerSnapshot, type SloAlert } from './alert-tracker.ts';
+import type { EventWindowsSnapshot } from './event-windows.ts';
+import { evaluateSlo, type SloEvaluation } from './evaluate.ts';
+import { createRuntime, SEVERITIES, type SloRuntime } from './slo-runtime.ts';
+import type { SloSpec } from './spec.ts';
+
+export interface SloStatus {
+  name: string;
+  service: string;
+  objective: number;
+  window: string;
+  sli: SloSpec['sli'];
+  /** Null until the first evaluation. */
+  evaluation: SloEvaluation | null;
+  /** 'insufficient data' when a burn condition holds on too few events to alert. */
+  dataStatus: 'ok' | 'insufficient data';
+  alerts: SloAlert[];
+}
+
+export interface EngineSnapshot {
+  savedAtMs: number;
+  events: Record<string, EventWindowsSnapshot>;
+  alerts: AlertTrackerSnapshot;
+}
+
+export function alertNameOf(spec: SloSpec): string {
+  return spec.alerting.name ?? `${spec.name.split(/[-_]/).map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('')}BudgetBurn`;
+}
+
+/**
+ * The SLO engine: specs, their event counters, the last evaluation of each and
+ * the alerts. `evaluate()` is driven by the part's timer (or a test's clock)
+ * and returns the alert transitions the notifier should deliver.
+ */
+export class SloEngine {
+  private readonly runtimes = new Map<string, SloRuntime>();
+  private readonly evaluations = new Map<string, SloEvaluation>();
+  readonly alerts = new AlertTracker();
+
+  constructor(private readonly now: () => number) {}
+
+  /** Adds or replaces an SLO. Counters survive a replacement that keeps the SLI and windows. */
+  upsert(spec: SloSpec): { created: boolean } {
+    const old = this.runtimes.get(spec.name);
+    const next = createRuntime(spec);
+    if (old && JSON.stringify(old.spec.sli) === JSON.stringify(spec.sli) && old.spec.service === spec.service
+      && old.windowNames.at(-1) === next.windowNames.at(-1)) {
+      next.events = old.events;
+    }
+    this.runtimes.set(spec.name, next);
+    this.evaluations.delete(spec.name);
+    return { created: !old };
+  }
+
+  remove(name: string): AlertTransition[] {
+    this.runtimes.delete(name);
+    this.evaluations.delete(name);
+    return this.alerts.forget(name, this.now());
+  }
+
+  runtimesList(): SloRuntime[] {
+    return [...this.runtimes.values()];
+  }
+
+  get(name: string): SloRuntime | undefined {
+    return this.runtimes.get(name);
+  }
+
+  record(name: string, atMs: number, bad: number, total: number): void {
+    this.runtimes.get(name)?.events.add(atMs, bad, total);
+  }
+
+  evaluate(): AlertTransition[] {
+    const nowMs = this.now();
+    const transitions: AlertTransition[] = [];
+    for (const rt of this.runtimes.values()) {
+      const ev = evaluateSlo(rt, nowMs);
+      this.evaluations.set(rt.spec.name, ev);
+      const alertname = alertNameOf(rt.spec);
+      for (const severity of SEVERITIES) {
+        const labels = {
+          ...rt.spec.labels, ...rt.spec.alerting.labels,
+          alertname, slo: rt.spec.name, service: rt.spec.service, severity,
+        };
+        const burns = ev.windows.filter((w) => w.burnRate !== null).map((w) => `${w.window}=${w.burnRate!.toFixed(2)}x`).join(' ');
+        const annotations = {
+          ...rt.spec.alerting.annotations,
+          summary: `${rt.spec.name} (${rt.spec.service}): error budget burn rate is too fast`,
+          description: `objective ${rt.spec.objective}% over ${rt.spec.window}; burn rates ${burns}`,
+        };
+        const t = this.alerts.update(labels, { slo: rt.spec.name, severity, annotations }, ev.conditions[severity].holds, nowMs, rt.policies[severity].forMs);
+        if (t) transitions.push(t);
+      }
+    }
+    return transitions;
+  }
+
+  status(name: string): SloStatus | undefined {
+    const rt = this.runtimes.get(name);
+    if (!rt) return undefined;
+    const ev = this.evaluations.get(name) ?? null;
+    const insufficient = ev !== null && SEVERITIES.some((s) => ev.conditions[s].insufficientData);
+    return {
+      name, service: rt.spec.service, objective: rt.spec.objective, window: rt.spec.window, sli: rt.spec.sli,
+      evaluation: ev, dataStatus: insufficient ? 'insufficient data' : 'ok',
+      alerts: this.alerts.activeAlerts().filter((a) => a.slo === name),
+    };
+  }
+
+  statuses(): SloStatus[] {
+    return [...this.runtimes.keys()].sort().map((n) => this.status(n)!);
+  }
+
+  snapshot(): EngineSnapshot {
+    const events: Record<string, EventWindowsSnapshot> = {};
+    for (const [name, rt] of this.runtimes) events[name] = rt.events.snapshot();
+    return { savedAtMs: this.now(), events, alerts: this.alerts.snapshot() };
+  }
+
+  /** Loads counters of SLOs that exist now, and every alert of those SLOs. */
+  restore(snapshot: EngineSnapshot): void {
+    for (const [name, events] of Object.entries(snapshot.events)) this.runtimes.get(name)?.events.restore(events);
+    const known = (a: SloAlert) => this.runtimes.has(a.slo);
+    this.alerts.restore({ active: snapshot.alerts.active.filter(known), resolved: snapshot.alerts.resolved });
+  }
+}
