@@ -1,0 +1,29 @@
+import { promQuery, thresholds, timeseries } from './common.ts';
+
+// USE of a service's instances from the OTLP metrics Faultline re-exposes
+// (OpenTelemetry-to-Prometheus names: unit suffixes, `job` is
+// [namespace/]service and `instance` is service.instance.id).
+
+const JOB = 'job=~"(.*/)?$service"';
+
+export function usePanels() {
+  return [
+    timeseries('CPU utilisation (process)', 'percentunit')
+      .max(1)
+      .thresholds(thresholds(0.7, 0.9))
+      .withTarget(promQuery(`max by (instance) (process_cpu_utilization_ratio{${JOB}})`, '{{instance}}')),
+    timeseries('Memory (heap used)', 'bytes')
+      .withTarget(promQuery(`sum by (instance) (v8js_memory_heap_used_bytes{${JOB}})`, '{{instance}}')),
+    timeseries('Saturation: event-loop delay p99', 's')
+      .thresholds(thresholds(0.05, 0.2))
+      .withTarget(promQuery(`max by (instance) (nodejs_eventloop_delay_p99_seconds{${JOB}})`, '{{instance}}')),
+    timeseries('Host CPU utilisation', 'percentunit')
+      .max(1)
+      .withTarget(promQuery(`avg by (instance) (system_cpu_utilization_ratio{${JOB}})`, '{{instance}}')),
+    timeseries('Host memory utilisation', 'percentunit')
+      .max(1)
+      .withTarget(promQuery(`sum by (instance) (system_memory_utilization_ratio{${JOB}, system_memory_state="used"})`, '{{instance}}')),
+    timeseries('Errors: network', 'ops')
+      .withTarget(promQuery(`sum by (instance) (rate(system_network_errors_total{${JOB}}[$__rate_interval]))`, '{{instance}}')),
+  ];
+}

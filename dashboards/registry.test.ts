@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { UID } from './common.ts';
+import { panelQueries } from './panel-queries.ts';
+import { buildDashboards } from './registry.ts';
+
+// Snapshot tests: the generated JSON is reviewed as a diff. After an
+// intended change, regenerate with UPDATE_GOLDEN=1.
+const testdata = new URL('./testdata/', import.meta.url).pathname;
+
+interface AnyPanel {
+  title?: string;
+  type?: string;
+  datasource?: { type?: string; uid?: string };
+  targets?: Array<{ expr?: string }>;
+  fieldConfig?: { defaults?: { unit?: string } };
+}
+
+describe('generated dashboards', () => {
+  const dashboards = buildDashboards();
+
+  for (const { file, dashboard } of dashboards) {
+    it(`${file} matches its snapshot`, () => {
+      const json = `${JSON.stringify(dashboard, null, 2)}\n`;
+      const golden = join(testdata, file);
+      if (process.env.UPDATE_GOLDEN) writeFileSync(golden, json);
+      assert.equal(json, readFileSync(golden, 'utf8'));
+    });
+  }
+
+  it('have the stable UIDs the links and provisioning use', () => {
+    assert.deepEqual(dashboards.map((d) => d.dashboard.uid).sort(), Object.values(UID).sort());
+  });
+
+  it('every panel queries the data-source variable, has a unit, and every dashboard has the chaos annotation', () => {
+    for (const { dashboard } of dashboards) {
+      assert.ok(dashboard.templating?.list?.some((v) => v.type === 'datasource' && v.name === 'datasource'), `${dashboard.uid}: datasource variable`);
+      assert.ok(dashboard.annotations?.list?.some((a) => String((a as { expr?: string }).expr).includes('faultline_chaos_experiment_active')), `${dashboard.uid}: chaos annotation`);
+      assert.ok((dashboard.links ?? []).length > 0, `${dashboard.uid}: links to the other dashboards`);
+      for (const panel of (dashboard.panels ?? []) as AnyPanel[]) {
+        if (panel.type === 'row') continue;
+        assert.equal(panel.datasource?.uid, '${datasource}', `${dashboard.uid} / ${panel.title}: datasource`);
+        assert.ok((panel.targets ?? []).length > 0, `${dashboard.uid} / ${panel.title}: has queries`);
+        if (panel.type !== 'nodeGraph' && panel.type !== 'table') {
+          assert.ok(panel.fieldConfig?.defaults?.unit, `${dashboard.uid} / ${panel.title}: unit`);
+        }
+      }
+    }
+  });
+
+  it('the service graph panel gives the node graph id/source/target fields and named stats', () => {
+    const graph = dashboards.find((d) => d.dashboard.uid === UID.serviceGraph)!.dashboard;
+    const node = (graph.panels as AnyPanel[]).find((p) => p.type === 'nodeGraph')!;
+    const exprs = (node.targets ?? []).map((t) => t.expr ?? '');
+    assert.match(exprs[0], /"id", "\$1", "server"/);
+    assert.match(exprs[1], /"source", "\$1", "client"/);
+    assert.match(exprs[1], /"target", "\$1", "server"/);
+    assert.match(exprs[1], /label_join\(.*"id", "->", "client", "server"\)/);
+  });
+
+  it('lists every query, including annotations and variables', () => {
+    const all = dashboards.flatMap((d) => panelQueries(d.dashboard));
+    assert.ok(all.length > 40, `found ${all.length} queries`);
+    assert.ok(all.some((q) => q.panel.startsWith('variable: service')));
+    assert.ok(all.some((q) => q.panel.startsWith('annotation:')));
+  });
+});
