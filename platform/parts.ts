@@ -1,5 +1,9 @@
+import { otlpMetricsPart } from '../analysis/metrics/part.ts';
 import type { PlatformContext, PlatformPart } from './part.ts';
 
 // The parts `faultline up` runs, in start order (stopped in reverse). Each
 // entry creates a fresh part, so several platforms can run in one process.
-export const partFactories: Array<(ctx: PlatformContext) => PlatformPart> = [];
+export const partFactories: Array<(ctx: PlatformContext) => PlatformPart> = [
+  // Consumers of the collector's batches: before the collector.
+  () => otlpMetricsPart(),
+];

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { analysisConfigSchema } from '../../analysis/config.ts';
+import { otlpMetricsConfigSchema } from '../../analysis/metrics/config.ts';
+import { tracesConfigSchema } from '../../analysis/traces/config.ts';
 import { collectorConfigSchema } from '../../collector/config.ts';
 
 // The whole configuration of `faultline up`. Defaults live here and in the
@@ -26,6 +28,8 @@ export const configSchema = z
     shutdownTimeoutMs: z.number().int().positive().default(9000),
     collector: collectorConfigSchema.default(collectorConfigSchema.parse({})),
     analysis: analysisConfigSchema.default(analysisConfigSchema.parse({})),
+    otlpMetrics: otlpMetricsConfigSchema.default(otlpMetricsConfigSchema.parse({})),
+    traces: tracesConfigSchema.default(tracesConfigSchema.parse({})),
   })
   .strict();
 
