@@ -1,0 +1,5 @@
+// The OTLP codec: request decoders into the model and response encoders.
+// Receivers call these; see docs/otlp.md for what is accepted and rejected.
+export type { Decoded } from './rejections.ts';
+export { decodeTracesProto } from './traces-proto.ts';
+export { encodeExportResponse, encodeRpcStatus, type Encoding, type Signal } from './responses.ts';
