@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { parseFaultSpec, type ProxyFaultSpec } from '../faults/specs.ts';
+import { FakeClock } from '../leases/clock.ts';
+import { httpCall, keepAliveAgent, startUpstream, type Upstream } from '../testing/http-fixtures.ts';
+import { startFaultProxy, type FaultProxy } from './fault-proxy.ts';
+
+const spec = (input: Record<string, unknown>) => parseFaultSpec(input) as ProxyFaultSpec;
+
+describe('fault proxy', () => {
+  let upstream: Upstream;
+  let proxy: FaultProxy;
+  const clock = new FakeClock();
+
+  before(async () => {
+    upstream = await startUpstream();
+    proxy = await startFaultProxy({ name: 'svc-1', listenPort: 0, upstreamHost: '127.0.0.1', upstreamPort: upstream.port, clock });
+  });
+  after(async () => {
+    await proxy.close();
+    await upstream.close();
+  });
+
+  it('passes requests through, bodies with length and chunked, on one kept-alive connection', async () => {
+    const agent = keepAliveAgent();
+    const a = await httpCall(proxy.port, { agent, body: 'x'.repeat(1000) });
+    const b = await httpCall(proxy.port, { agent, body: 'y'.repeat(5000), chunked: true });
+    const c = await httpCall(proxy.port, { agent, path: '/bytes/200000' });
+    assert.deepEqual(JSON.parse(a.body.toString()).received, 1000);
+    assert.deepEqual(JSON.parse(b.body.toString()).received, 5000);
+    assert.equal(c.body.length, 200000);
+    assert.equal(a.headers['x-upstream-peer-port'], b.headers['x-upstream-peer-port']);
+    agent.destroy();
+  });
+
+  it('adds latency to an existing connection and stops when the fault is removed', async () => {
+    const agent = keepAliveAgent();
+    const before = await httpCall(proxy.port, { agent });
+    const { id } = proxy.addFault(spec({ type: 'latency', latencyMs: 150 }), 10_000);
+    const slow = await httpCall(proxy.port, { agent });
+    assert.ok(slow.elapsedMs >= 150, `elapsed ${slow.elapsedMs}`);
+    await proxy.removeFault(id);
+    const fast = await httpCall(proxy.port, { agent });
+    assert.ok(fast.elapsedMs < 100, `elapsed ${fast.elapsedMs}`);
+    assert.equal(before.headers['x-upstream-peer-port'], fast.headers['x-upstream-peer-port']);
+    agent.destroy();
+  });
+
+  it('aborts HTTP requests with the chosen status and keeps the connection usable', async () => {
+    const agent = keepAliveAgent();
+    const first = await httpCall(proxy.port, { agent });
+    const { id } = proxy.addFault(spec({ type: 'abort', statusCode: 502, body: 'nope' }), 10_000);
+    const aborted = await httpCall(proxy.port, { agent, body: 'z'.repeat(3000) });
+    assert.equal(aborted.status, 502);
+    assert.equal(aborted.body.toString(), 'nope');
+    assert.equal(aborted.headers['x-faultline-fault'], id);
+    await proxy.removeFault(id);
+    const after = await httpCall(proxy.port, { agent, body: 'ok' });
+    assert.equal(after.status, 200);
+    assert.equal(JSON.parse(after.body.toString()).received, 2);
+    assert.equal(first.headers['x-upstream-peer-port'], after.headers['x-upstream-peer-port']);
+    agent.destroy();
+  });
+
+  it('aborts about the given share of requests', async () => {
+    const agent = keepAliveAgent();
+    const { id } = proxy.addFault(spec({ type: 'abort', statusCode: 503, share: 0.5 }), 10_000);
+    let aborted = 0;
+    for (let i = 0; i < 200; i++) if ((await httpCall(proxy.port, { agent })).status === 503) aborted += 1;
+    await proxy.removeFault(id);
+    // Binomial(200, 0.5): outside [60, 140] has probability ~1e-8.
+    assert.ok(aborted > 60 && aborted < 140, `aborted ${aborted} of 200`);
+    agent.destroy();
+  });
+
+  it('resets connections with abort mode reset', async () => {
+    const { id } = proxy.addFault(spec({ type: 'abort', mode: 'reset' }), 10_000);
+    await assert.rejects(httpCall(proxy.port), /ECONNRESET|socket hang up/);
+    await proxy.removeFault(id);
+    assert.equal((await httpCall(proxy.port)).status, 200);
+  });
+
+  it('holds traffic during a blackhole partition and lets it through after', async () => {
+    const agent = keepAliveAgent();
+    await httpCall(proxy.port, { agent });
+    const { id } = proxy.addFault(spec({ type: 'partition' }), 10_000);
+    const pending = httpCall(proxy.port, { agent });
+    const raced = await Promise.race([pending.then(() => 'answered'), new Promise((r) => setTimeout(() => r('held'), 300))]);
+    assert.equal(raced, 'held');
+    await proxy.removeFault(id);
+    assert.equal((await pending).status, 200);
+    agent.destroy();
+  });
+
+  it('resets existing connections with a reset partition', async () => {
+    const socket = connect(proxy.port, '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    const closed = new Promise<string>((resolve) => {
+      socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
+      socket.once('close', () => resolve('closed'));
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    const { id } = proxy.addFault(spec({ type: 'partition', mode: 'reset' }), 10_000);
+    assert.equal(await closed, 'ECONNRESET');
+    await proxy.removeFault(id);
+  });
+
+  it('limits bandwidth', async () => {
+    const { id } = proxy.addFault(spec({ type: 'bandwidth', bytesPerSecond: 400_000 }), 10_000);
+    const reply = await httpCall(proxy.port, { path: '/bytes/200000' });
+    await proxy.removeFault(id);
+    assert.equal(reply.body.length, 200000);
+    // 200 kB at 400 kB/s, less the first burst of 20 kB: at least 450 ms.
+    assert.ok(reply.elapsedMs >= 430, `elapsed ${reply.elapsedMs}`);
+    assert.ok(reply.elapsedMs < 1500, `elapsed ${reply.elapsedMs}`);
+  });
+
+  it('drops a fault when its lease ends and renewal pushes the end', async () => {
+    const { id } = proxy.addFault(spec({ type: 'abort' }), 1000);
+    clock.advance(900);
+    proxy.renewFault(id, 1000);
+    clock.advance(900);
+    assert.equal((await httpCall(proxy.port)).status, 503);
+    clock.advance(100);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(proxy.faults(), []);
+    assert.equal((await httpCall(proxy.port)).status, 200);
+    assert.throws(() => proxy.renewFault(id, 1000), /no lease/);
+  });
+
+  it('refuses peers on a proxy partition', () => {
+    assert.throws(() => proxy.addFault(spec({ type: 'partition', peers: ['10.0.0.1'] }), 1000), /fault\.peers/);
+  });
+});
