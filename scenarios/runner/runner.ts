@@ -1,0 +1,174 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import type { Logger } from '../../platform/logger.ts';
+import { formatHostPort, freePort } from '../../platform/net.ts';
+import { startEmbeddedRedis, type EmbeddedRedis } from '../../platform/redis/embedded-redis.ts';
+import { scenarioRunnerConfigSchema, type ScenarioRunnerConfig, type ScenarioRunnerConfigInput } from '../config.ts';
+import { INSTANCE_REGISTRY_KEY, publishInstance, removeInstances, type InstanceRecord } from '../registry.ts';
+import { queueKey, type InstanceConfig } from '../service/instance-config.ts';
+import type { Scenario } from '../spec/schema.ts';
+import { LoadGenerator, type LoadStats } from './load-generator.ts';
+import { Supervisor, type InstanceStatus } from './supervisor.ts';
+
+export interface ScenarioStatus {
+  scenario: string;
+  instances: InstanceStatus[];
+  restarts: number;
+  load?: LoadStats;
+}
+
+export interface RunningScenario {
+  scenario: Scenario;
+  config: ScenarioRunnerConfig;
+  redisUrl: string;
+  /** What the registry holds for each instance right now. */
+  records(): InstanceRecord[];
+  status(): ScenarioStatus;
+  /** Resolves when the scenario stopped (stop(), or the configured duration ended). */
+  readonly done: Promise<void>;
+  /** Stops load, instances (whole process groups), registry entries, queues and a private Redis. */
+  stop(): Promise<void>;
+}
+
+interface Planned {
+  config: InstanceConfig;
+  /** Where callers reach the instance. */
+  address: string;
+}
+
+/** Instance names, ports, downstream addresses and queues for every instance of the scenario. */
+async function plan(scenario: Scenario, config: ScenarioRunnerConfig, redisUrl: string): Promise<Planned[]> {
+  const ports = new Map<string, number>();
+  const addresses: Record<string, string[]> = {};
+  for (const service of scenario.spec.services) {
+    addresses[service.name] = [];
+    for (let i = 1; i <= service.instances; i++) {
+      const port = await freePort(config.host);
+      ports.set(`${service.name}-${i}`, port);
+      addresses[service.name].push(formatHostPort(config.host, port));
+    }
+  }
+  const queuesOf = new Map<string, Set<string>>();
+  for (const service of scenario.spec.services) {
+    for (const call of service.calls.filter((c) => c.async)) {
+      const set = queuesOf.get(call.service) ?? new Set<string>();
+      set.add(call.queue ?? call.service);
+      queuesOf.set(call.service, set);
+    }
+  }
+  const planned: Planned[] = [];
+  for (const service of scenario.spec.services) {
+    const downstream: Record<string, string[]> = {};
+    for (const call of service.calls.filter((c) => !c.async)) downstream[call.service] = addresses[call.service];
+    for (let i = 1; i <= service.instances; i++) {
+      const instanceId = `${service.name}-${i}`;
+      const port = ports.get(instanceId)!;
+      planned.push({
+        address: formatHostPort(config.host, port),
+        config: {
+          scenario: scenario.metadata.name, service, instanceId, host: config.host, port,
+          collectorUrl: config.collectorUrl, redisUrl, downstream,
+          consumeQueues: [...(queuesOf.get(service.name) ?? [])],
+          metricExportIntervalMs: config.metricExportIntervalMs,
+          traceExportDelayMs: config.traceExportDelayMs,
+        },
+      });
+    }
+  }
+  return planned;
+}
+
+/**
+ * Starts a scenario: a Redis for its queues (the given one or a private one),
+ * every instance under the supervisor, the instance registry, then the load.
+ */
+export async function startScenario(scenario: Scenario, input: ScenarioRunnerConfigInput, logger: Logger): Promise<RunningScenario> {
+  const config = scenarioRunnerConfigSchema.parse(input);
+  let embedded: EmbeddedRedis | undefined;
+  let tempDir: string | undefined;
+  let redisUrl = config.redisUrl;
+  if (!redisUrl) {
+    tempDir = mkdtempSync(join(tmpdir(), `faultline-scenario-${scenario.metadata.name}-`));
+    embedded = await startEmbeddedRedis(tempDir, logger);
+    redisUrl = embedded.url;
+  }
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
+  redis.on('error', (err) => logger.warn({ err: err.message }, 'scenario redis connection error'));
+
+  const planned = await plan(scenario, config, redisUrl);
+  const records = new Map<string, InstanceRecord>();
+  const byId = new Map(planned.map((p) => [p.config.instanceId, p]));
+  const onStarted = (s: InstanceStatus) => {
+    const p = byId.get(s.instance)!;
+    const record: InstanceRecord = {
+      scenario: scenario.metadata.name, service: s.service, instance: s.instance, pid: s.pid,
+      host: config.host, port: s.port, address: p.address, restarts: s.restarts, updatedAtMs: Date.now(),
+    };
+    records.set(s.instance, record);
+    publishInstance(redis, record).catch((err: unknown) => logger.warn({ err, instance: s.instance }, 'cannot publish instance to the registry'));
+  };
+  const supervisor = new Supervisor(config, logger, onStarted);
+
+  const cleanUp = async () => {
+    await removeInstances(redis, planned.map((p) => p.config.instanceId)).catch(() => {});
+    const queues = new Set(planned.flatMap((p) => p.config.consumeQueues));
+    if (queues.size > 0) await redis.del(...[...queues].map((q) => queueKey(scenario.metadata.name, q))).catch(() => {});
+    await redis.quit().catch(() => redis.disconnect());
+    await embedded?.stop();
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  };
+
+  try {
+    await supervisor.start(planned.map((p) => p.config));
+  } catch (err) {
+    await cleanUp();
+    throw err;
+  }
+  logger.info({
+    scenario: scenario.metadata.name,
+    instances: planned.length,
+    collector: config.collectorUrl,
+    registry: `${redisUrl} hash ${INSTANCE_REGISTRY_KEY}`,
+  }, 'scenario started');
+
+  let load: LoadGenerator | undefined;
+  if (config.load) {
+    const entry = scenario.spec.load.service;
+    load = new LoadGenerator({
+      load: scenario.spec.load,
+      targets: planned.filter((p) => p.config.service.name === entry).map((p) => p.address),
+      maxInFlight: config.maxInFlightRequests,
+      timeoutMs: config.loadTimeoutMs,
+    });
+    load.start();
+  }
+
+  let resolveDone!: () => void;
+  const done = new Promise<void>((r) => { resolveDone = r; });
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      if (durationTimer) clearTimeout(durationTimer);
+      load?.stop();
+      await supervisor.stop();
+      await cleanUp();
+      logger.info({ scenario: scenario.metadata.name, restarts: supervisor.totalRestarts() }, 'scenario stopped');
+      resolveDone();
+    })();
+    return stopping;
+  };
+  const durationTimer = config.durationMs ? setTimeout(() => void stop(), config.durationMs) : undefined;
+
+  return {
+    scenario, config, redisUrl, done, stop,
+    records: () => [...records.values()],
+    status: () => ({
+      scenario: scenario.metadata.name,
+      instances: supervisor.status(),
+      restarts: supervisor.totalRestarts(),
+      load: load?.stats(),
+    }),
+  };
+}
