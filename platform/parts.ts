@@ -1,4 +1,5 @@
 import { otlpMetricsPart } from '../analysis/metrics/part.ts';
+import { tracesPart } from '../analysis/traces/part.ts';
 import type { PlatformContext, PlatformPart } from './part.ts';
 
 // The parts `faultline up` runs, in start order (stopped in reverse). Each
@@ -6,4 +7,5 @@ import type { PlatformContext, PlatformPart } from './part.ts';
 export const partFactories: Array<(ctx: PlatformContext) => PlatformPart> = [
   // Consumers of the collector's batches: before the collector.
   () => otlpMetricsPart(),
+  () => tracesPart(),
 ];

@@ -12,8 +12,8 @@ export const tracesConfigSchema = z
     maxSpansPerTrace: z.number().int().positive().default(10_000),
     /** Search window when a query gives no `start`/`lookback`. Default 1 h (as Jaeger). */
     defaultLookbackMs: z.number().int().positive().default(60 * 60_000),
-    /** Traces a search returns when it gives no `limit`. Default 20 (Jaeger UI's default). */
-    defaultSearchLimit: z.number().int().positive().default(20),
+    /** Traces a search returns when it gives no `limit`. Default 100 (as Jaeger's query service). */
+    defaultSearchLimit: z.number().int().positive().default(100),
   })
   .strict();
 
