@@ -51,12 +51,20 @@ export class AnalysisEngine implements BatchConsumer {
   readonly serviceGraph: ServiceGraph;
   readonly red: RedTracker;
   spansConsumed = 0;
+  /** Errors thrown by series step listeners (they never break recording). */
+  listenerErrors = 0;
   private readonly known = new Map<string, ServiceState>();
   private openStepStartMs: number;
 
   constructor(private readonly config: AnalysisConfig, private readonly now: () => number = Date.now, onListenerError?: (err: unknown) => void) {
     const { series: s, durationBucketsMs: boundsMs } = config;
-    this.series = new SeriesStore({ stepMs: s.stepMs, retentionMs: s.retentionMs, maxSeries: s.maxSeries, onListenerError });
+    this.series = new SeriesStore({
+      stepMs: s.stepMs, retentionMs: s.retentionMs, maxSeries: s.maxSeries,
+      onListenerError: (err) => {
+        this.listenerErrors++;
+        onListenerError?.(err);
+      },
+    });
     this.spanMetrics = new SpanMetrics({ boundsMs, ...config.spanMetrics });
     this.red = new RedTracker({
       boundsMs, stepMs: s.stepMs, windowSteps: Math.max(1, Math.round(config.apiWindowMs / s.stepMs)), idleExpiryMs: s.idleExpiryMs, series: this.series,
