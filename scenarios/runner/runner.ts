@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { startFaultProxy, type FaultProxy } from '../../chaos/proxy/fault-proxy.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { formatHostPort, freePort } from '../../platform/net.ts';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../../platform/redis/embedded-redis.ts';
@@ -26,6 +27,8 @@ export interface RunningScenario {
   /** What the registry holds for each instance right now. */
   records(): InstanceRecord[];
   status(): ScenarioStatus;
+  /** The fault proxy in front of each instance, by name (the instance name, e.g. "payments-1"). */
+  proxies: Map<string, FaultProxy>;
   /** Resolves when the scenario stopped (stop(), or the configured duration ended). */
   readonly done: Promise<void>;
   /** Stops load, instances (whole process groups), registry entries, queues and a private Redis. */
@@ -34,20 +37,22 @@ export interface RunningScenario {
 
 interface Planned {
   config: InstanceConfig;
-  /** Where callers reach the instance. */
+  /** Where callers reach the instance: its fault proxy. */
+  proxyPort: number;
   address: string;
 }
 
 /** Instance names, ports, downstream addresses and queues for every instance of the scenario. */
 async function plan(scenario: Scenario, config: ScenarioRunnerConfig, redisUrl: string): Promise<Planned[]> {
-  const ports = new Map<string, number>();
+  const ports = new Map<string, { port: number; proxyPort: number }>();
   const addresses: Record<string, string[]> = {};
   for (const service of scenario.spec.services) {
     addresses[service.name] = [];
     for (let i = 1; i <= service.instances; i++) {
       const port = await freePort(config.host);
-      ports.set(`${service.name}-${i}`, port);
-      addresses[service.name].push(formatHostPort(config.host, port));
+      const proxyPort = await freePort(config.host);
+      ports.set(`${service.name}-${i}`, { port, proxyPort });
+      addresses[service.name].push(formatHostPort(config.host, proxyPort));
     }
   }
   const queuesOf = new Map<string, Set<string>>();
@@ -64,9 +69,10 @@ async function plan(scenario: Scenario, config: ScenarioRunnerConfig, redisUrl: 
     for (const call of service.calls.filter((c) => !c.async)) downstream[call.service] = addresses[call.service];
     for (let i = 1; i <= service.instances; i++) {
       const instanceId = `${service.name}-${i}`;
-      const port = ports.get(instanceId)!;
+      const { port, proxyPort } = ports.get(instanceId)!;
       planned.push({
-        address: formatHostPort(config.host, port),
+        proxyPort,
+        address: formatHostPort(config.host, proxyPort),
         config: {
           scenario: scenario.metadata.name, service, instanceId, host: config.host, port,
           collectorUrl: config.collectorUrl, redisUrl, downstream,
@@ -82,7 +88,9 @@ async function plan(scenario: Scenario, config: ScenarioRunnerConfig, redisUrl: 
 
 /**
  * Starts a scenario: a Redis for its queues (the given one or a private one),
- * every instance under the supervisor, the instance registry, then the load.
+ * a fault proxy in front of every instance (callers and the load generator
+ * only ever use proxies, so every proxy fault acts on every edge), every
+ * instance under the supervisor, the instance registry, then the load.
  */
 export async function startScenario(scenario: Scenario, input: ScenarioRunnerConfigInput, logger: Logger): Promise<RunningScenario> {
   const config = scenarioRunnerConfigSchema.parse(input);
@@ -104,14 +112,17 @@ export async function startScenario(scenario: Scenario, input: ScenarioRunnerCon
     const p = byId.get(s.instance)!;
     const record: InstanceRecord = {
       scenario: scenario.metadata.name, service: s.service, instance: s.instance, pid: s.pid,
-      host: config.host, port: s.port, address: p.address, restarts: s.restarts, updatedAtMs: Date.now(),
+      host: config.host, port: s.port, proxy: s.instance, address: p.address, restarts: s.restarts, updatedAtMs: Date.now(),
     };
     records.set(s.instance, record);
     publishInstance(redis, record).catch((err: unknown) => logger.warn({ err, instance: s.instance }, 'cannot publish instance to the registry'));
   };
   const supervisor = new Supervisor(config, logger, onStarted);
+  const proxies = new Map<string, FaultProxy>();
 
   const cleanUp = async () => {
+    // Closing a proxy reverts every fault it carries.
+    await Promise.allSettled([...proxies.values()].map((p) => p.close()));
     await removeInstances(redis, planned.map((p) => p.config.instanceId)).catch(() => {});
     const queues = new Set(planned.flatMap((p) => p.config.consumeQueues));
     if (queues.size > 0) await redis.del(...[...queues].map((q) => queueKey(scenario.metadata.name, q))).catch(() => {});
@@ -121,6 +132,12 @@ export async function startScenario(scenario: Scenario, input: ScenarioRunnerCon
   };
 
   try {
+    for (const p of planned) {
+      proxies.set(p.config.instanceId, await startFaultProxy({
+        name: p.config.instanceId, listenHost: config.host, listenPort: p.proxyPort,
+        upstreamHost: config.host, upstreamPort: p.config.port, logger,
+      }));
+    }
     await supervisor.start(planned.map((p) => p.config));
   } catch (err) {
     await cleanUp();
@@ -162,7 +179,7 @@ export async function startScenario(scenario: Scenario, input: ScenarioRunnerCon
   const durationTimer = config.durationMs ? setTimeout(() => void stop(), config.durationMs) : undefined;
 
   return {
-    scenario, config, redisUrl, done, stop,
+    scenario, config, redisUrl, done, stop, proxies,
     records: () => [...records.values()],
     status: () => ({
       scenario: scenario.metadata.name,
