@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { SpanKind } from '@opentelemetry/api';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { startFaultline, type FaultlineProcess } from '../platform/testing/faultline-process.ts';
+import { scrape, sumSeries } from '../platform/testing/prom-text.ts';
+import { recordSpans } from './otlp/sdk-fixtures.ts';
+
+// A burst larger than a tiny queue: the collector answers 503 with
+// Retry-After instead of growing, the real exporter retries, and in the end
+// every span the exporter reported as sent, and every span answered 200 to
+// the raw burst, was counted as accepted and reached the consumers.
+
+const QUEUE_CAPACITY = 200;
+
+function spans(service: string, count: number): ReadableSpan[] {
+  return recordSpans(service, (tracer) => {
+    for (let i = 0; i < count; i++) {
+      tracer.startSpan(`op-${i}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'GET', 'http.response.status_code': 200 } }).end();
+    }
+  });
+}
+
+describe('backpressure: a full queue refuses with 503 + Retry-After and the exporter retries', () => {
+  let fl: FaultlineProcess;
+  before(async () => {
+    fl = await startFaultline({ args: ['--queue-capacity', String(QUEUE_CAPACITY)] });
+  });
+  after(async () => {
+    await fl?.stop('SIGKILL');
+  });
+
+  it('counts exactly what was answered 200 and refuses the rest with Retry-After', async () => {
+    const url = `${fl.addresses.otlpHttp}/v1/traces`;
+    // The burst: protobuf requests of QUEUE_CAPACITY spans each, many at once, for a while.
+    const burstBody = ProtobufTraceSerializer.serializeRequest(spans('burst', QUEUE_CAPACITY))!;
+    let burstAccepted = 0;
+    let burstRefused = 0;
+    const retryAfter = new Set<string | null>();
+    const burstUntil = Date.now() + 1500;
+    const burstWorker = async () => {
+      while (Date.now() < burstUntil) {
+        const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf' }, body: burstBody as Uint8Array<ArrayBuffer> });
+        await response.arrayBuffer();
+        if (response.status === 200) burstAccepted++;
+        else {
+          assert.equal(response.status, 503);
+          retryAfter.add(response.headers.get('retry-after'));
+          burstRefused++;
+        }
+      }
+    };
+    // Meanwhile the real JSON exporter sends its own batches, concurrently.
+    const exporter = new JsonTraceExporter({ url, timeoutMillis: 20_000 });
+    const batches = Array.from({ length: 12 }, (_, i) => spans(`exporter-${i}`, 50));
+    const exports = batches.map((batch) => new Promise<ExportResult>((resolve) => exporter.export(batch, resolve)));
+    await Promise.all(Array.from({ length: 12 }, burstWorker));
+    const results = await Promise.all(exports);
+    await exporter.shutdown();
+
+    assert.ok(burstRefused > 0, 'the burst overflowed the queue');
+    assert.deepEqual([...retryAfter], ['1']);
+    const reportedSent = results.reduce((n, r, i) => n + (r.code === ExportResultCode.SUCCESS ? batches[i]!.length : 0), 0);
+    assert.ok(reportedSent > 0, 'the exporter got its batches in after retrying');
+
+    const samples = await scrape(fl.addresses.api!);
+    assert.equal(sumSeries(samples, 'faultline_receiver_accepted_spans_total', { encoding: 'json' }), reportedSent);
+    assert.equal(sumSeries(samples, 'faultline_receiver_accepted_spans_total', { encoding: 'protobuf' }), burstAccepted * QUEUE_CAPACITY);
+    assert.equal(sumSeries(samples, 'faultline_receiver_refused_spans_total', { encoding: 'protobuf', reason: 'queue_full' }), burstRefused * QUEUE_CAPACITY);
+    assert.ok(sumSeries(samples, 'faultline_receiver_refused_spans_total', { encoding: 'json', reason: 'queue_full' }) > 0, 'the exporter was refused and retried');
+    // Every accepted batch was handed to the consumers: nothing accepted was dropped.
+    const acceptedBatches = burstAccepted + results.filter((r) => r.code === ExportResultCode.SUCCESS).length;
+    assert.equal(sumSeries(samples, 'faultline_collector_consumed_batches_total', { signal: 'traces' }), acceptedBatches);
+    assert.equal(sumSeries(samples, 'faultline_collector_queue_items'), 0);
+  });
+});

@@ -1,0 +1,60 @@
+import { formatHostPort } from '../platform/net.ts';
+import type { PlatformContext, PlatformPart } from '../platform/part.ts';
+import { Forwarder } from './forwarder.ts';
+import { GrpcReceiver } from './grpc-receiver.ts';
+import { HttpReceiver } from './http-receiver.ts';
+import { Ingest } from './ingest.ts';
+import { createCollectorMetrics } from './metrics.ts';
+import { BatchQueue } from './queue.ts';
+
+// Time requests already being read get to finish when stopping.
+const IN_FLIGHT_GRACE_MS = 2000;
+
+/**
+ * The collector: OTLP/HTTP and OTLP/gRPC receivers feeding one bounded queue
+ * that delivers to ctx.consumers (and, with --forward-otlp, a forwarder).
+ * It must be the last part in platform/parts.ts so every consumer is
+ * registered before it starts, and stop first, draining into them.
+ */
+export function collectorPart(): PlatformPart {
+  let http: HttpReceiver | undefined;
+  let grpc: GrpcReceiver | undefined;
+  let queue: BatchQueue | undefined;
+  let forwarder: Forwarder | undefined;
+  let ctxRef: PlatformContext | undefined;
+  let log: PlatformContext['logger'] | undefined;
+
+  return {
+    name: 'collector',
+    async start(ctx) {
+      ctxRef = ctx;
+      const { config, logger } = ctx;
+      const c = config.collector;
+      log = logger.child({ part: 'collector' });
+      const metrics = createCollectorMetrics(ctx.registry);
+      queue = new BatchQueue({ capacityItems: c.queueCapacityItems, consumers: ctx.consumers, metrics, logger: log });
+      if (c.forwardOtlpUrl) {
+        forwarder = new Forwarder({ baseUrl: c.forwardOtlpUrl, capacityBatches: c.forwardQueueBatches, metrics, logger: log });
+      }
+      const ingest = new Ingest({ queue, metrics, forwarder });
+      const common = { ingest, metrics, logger: log, maxRequestBytes: c.maxRequestBytes, retryAfterSeconds: c.retryAfterSeconds, ingestToken: c.ingestToken };
+      http = new HttpReceiver(common);
+      grpc = new GrpcReceiver(common);
+      const httpAddress = await http.listen(config.host, config.otlpHttpPort);
+      const grpcPort = await grpc.listen(config.host, config.otlpGrpcPort);
+      ctx.addresses.otlpHttp = `http://${formatHostPort(config.host, httpAddress.port)}`;
+      ctx.addresses.otlpGrpc = formatHostPort(config.host, grpcPort);
+      log.debug({ consumers: ctx.consumers.map((x) => x.name), forwardOtlp: c.forwardOtlpUrl }, 'collector started');
+    },
+    async stop() {
+      const deadlineMs = Date.now() + (ctxRef?.config.shutdownTimeoutMs ?? 9000) - 1000;
+      // Stop taking new requests, let those in flight land in the queue...
+      await Promise.all([http?.close(IN_FLIGHT_GRACE_MS), grpc?.close(IN_FLIGHT_GRACE_MS)]);
+      // ...then deliver everything accepted to the consumers.
+      queue?.close();
+      await queue?.drained();
+      await forwarder?.stop(deadlineMs);
+      log?.info({ deliveredBatches: queue?.deliveredBatches, deliveredItems: queue?.deliveredItems }, 'collector stopped: everything accepted was delivered');
+    },
+  };
+}
