@@ -1,5 +1,6 @@
 import { otlpMetricsPart } from '../analysis/metrics/part.ts';
 import { tracesPart } from '../analysis/traces/part.ts';
+import { usePart } from '../analysis/use/part.ts';
 import { analysisPart } from '../analysis/part.ts';
 import { collectorPart } from '../collector/part.ts';
 import type { PlatformContext, PlatformPart } from './part.ts';
@@ -12,6 +13,7 @@ export const partFactories: Array<(ctx: PlatformContext) => PlatformPart> = [
   () => analysisPart(),
   () => otlpMetricsPart(),
   () => tracesPart(),
+  () => usePart(),
   // The collector last: it starts once every consumer is registered and stops first, draining into them.
   () => collectorPart(),
 ];
