@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { BatchConsumer } from '../model/pipeline.ts';
 import type { ApiServer } from './api/server.ts';
+import type { TokenRegistry } from './auth/tokens.ts';
 import type { FaultlineConfig } from './config/schema.ts';
 import type { Logger } from './logger.ts';
 
@@ -19,6 +20,8 @@ export interface PlatformContext {
   consumers: BatchConsumer[];
   /** Services parts expose to each other, by name (e.g. 'analysis'). */
   services: Map<string, unknown>;
+  /** API tokens and roles; guard control endpoints with requireRole(ctx.auth, ...). */
+  auth: TokenRegistry;
   /** Listening addresses parts report, printed in the ready log line. */
   addresses: Record<string, string>;
 }

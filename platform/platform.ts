@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createApiServer } from './api/server.ts';
+import { TokenRegistry } from './auth/tokens.ts';
 import type { FaultlineConfig } from './config/schema.ts';
 import type { Logger } from './logger.ts';
 import { formatHostPort } from './net.ts';
@@ -31,8 +32,12 @@ export async function startPlatform(config: FaultlineConfig, logger: Logger): Pr
   const api = createApiServer(registry, logger);
   api.addReadinessCheck({ name: 'redis', check: () => redis.status === 'ready' });
 
+  const auth = new TokenRegistry(config.auth, process.env, config.dataDir);
+  if (auth.generatedTokenFile) {
+    logger.info({ tokenFile: auth.generatedTokenFile }, 'no API tokens configured: generated an operator token (the CLI reads it from this file)');
+  }
   const context: PlatformContext = {
-    config, logger, registry, api, redisUrl, redis,
+    config, logger, registry, api, redisUrl, redis, auth,
     consumers: [], services: new Map(), addresses: {},
   };
   const started: PlatformPart[] = [];

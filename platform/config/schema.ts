@@ -3,6 +3,8 @@ import { analysisConfigSchema } from '../../analysis/config.ts';
 import { otlpMetricsConfigSchema } from '../../analysis/metrics/config.ts';
 import { tracesConfigSchema } from '../../analysis/traces/config.ts';
 import { collectorConfigSchema } from '../../collector/config.ts';
+import { governorConfigSchema } from '../../chaos/governor/config.ts';
+import { authConfigSchema } from '../auth/config.ts';
 
 // The whole configuration of `faultline up`. Defaults live here and in the
 // per-part schemas this composes (collector/config.ts, ...), nowhere else.
@@ -27,6 +29,8 @@ export const configSchema = z
     /** Milliseconds allowed for a graceful stop on SIGINT/SIGTERM. Default 9,000 (exit within 10 s). */
     shutdownTimeoutMs: z.number().int().positive().default(9000),
     collector: collectorConfigSchema.default(collectorConfigSchema.parse({})),
+    auth: authConfigSchema.default(authConfigSchema.parse({})),
+    governor: governorConfigSchema.default(governorConfigSchema.parse({})),
     analysis: analysisConfigSchema.default(analysisConfigSchema.parse({})),
     otlpMetrics: otlpMetricsConfigSchema.default(otlpMetricsConfigSchema.parse({})),
     traces: tracesConfigSchema.default(tracesConfigSchema.parse({})),

@@ -1,0 +1,68 @@
+import { errorMessage } from '../../platform/errors.ts';
+import { durationMs, type Check, type Signal } from './spec.ts';
+
+/** Where steady-state checks read their values (the platform's own engines). */
+export interface SteadyStateSources {
+  /** Burn rate of an SLO over a window; null without events; undefined for an unknown SLO. */
+  sloBurnRate(slo: string, window: string): number | null | undefined;
+  /** Whether an alert of that severity is firing on the SLO. */
+  sloAlertFiring(slo: string, severity: 'page' | 'ticket'): boolean;
+  /** Mean of a service (or operation) signal over the last `windowMs`; null without data. */
+  signal(service: string, signal: Signal, operation: string | undefined, windowMs: number): number | null;
+}
+
+export interface CheckResult {
+  check: string;
+  /** The measured value (burn rate, signal, HTTP status); null when unknown. */
+  value: number | null;
+  holds: boolean;
+  /** Why it could not be measured, when it could not. */
+  error?: string;
+}
+
+export function describeCheck(check: Check): string {
+  if ('sloBurnRate' in check) {
+    const c = check.sloBurnRate;
+    return `SLO ${c.slo} burn rate (${c.window}) < ${c.maxBurnRate}`;
+  }
+  if ('signal' in check) {
+    const c = check.signal;
+    const bounds = [c.above !== undefined ? `> ${c.above}` : '', c.below !== undefined ? `< ${c.below}` : ''].filter(Boolean).join(' and ');
+    return `${c.service}${c.operation ? ` ${c.operation}` : ''} ${c.signal} (${c.window}) ${bounds}`;
+  }
+  return `GET ${check.httpProbe.url} answers ${check.httpProbe.expectStatus}`;
+}
+
+/**
+ * Evaluates one check. An SLO or signal without data holds (no traffic is
+ * not evidence of harm) but says so; an unknown SLO and a failed probe do not.
+ */
+export async function evaluateCheck(check: Check, sources: SteadyStateSources): Promise<CheckResult> {
+  const name = describeCheck(check);
+  if ('sloBurnRate' in check) {
+    const c = check.sloBurnRate;
+    const burn = sources.sloBurnRate(c.slo, c.window);
+    if (burn === undefined) return { check: name, value: null, holds: false, error: `unknown SLO ${c.slo}` };
+    if (burn === null) return { check: name, value: null, holds: true, error: 'no events in the window' };
+    return { check: name, value: burn, holds: burn < c.maxBurnRate };
+  }
+  if ('signal' in check) {
+    const c = check.signal;
+    const value = sources.signal(c.service, c.signal, c.operation, durationMs(c.window));
+    if (value === null) return { check: name, value: null, holds: true, error: 'no data in the window' };
+    const holds = (c.below === undefined || value < c.below) && (c.above === undefined || value > c.above);
+    return { check: name, value, holds };
+  }
+  const p = check.httpProbe;
+  try {
+    const res = await fetch(p.url, { signal: AbortSignal.timeout(p.timeoutMs), redirect: 'manual' });
+    await res.arrayBuffer();
+    return { check: name, value: res.status, holds: res.status === p.expectStatus };
+  } catch (err) {
+    return { check: name, value: null, holds: false, error: errorMessage(err) };
+  }
+}
+
+export async function evaluateAll(checks: readonly Check[], sources: SteadyStateSources): Promise<CheckResult[]> {
+  return Promise.all(checks.map((c) => evaluateCheck(c, sources)));
+}

@@ -1,0 +1,45 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+
+// The chaos scheduler's own metrics on /metrics. The dashboards
+// (dashboards/panels/chaos.ts) and their annotations read these names.
+export interface ChaosMetrics {
+  active: Gauge<'experiment' | 'fault' | 'service'>;
+  runs: Counter<'experiment' | 'verdict'>;
+  faultsApplied: Counter<'fault'>;
+  faultsReverted: Counter<'fault'>;
+  governorRejections: Counter<'limit'>;
+  resilience: Gauge<'service'>;
+  resilienceScenario: Gauge<'scenario'>;
+}
+
+export function createChaosMetrics(registry: Registry): ChaosMetrics {
+  return {
+    active: new Gauge({
+      name: 'faultline_chaos_experiment_active',
+      help: '1 while an experiment has faults applied.',
+      labelNames: ['experiment', 'fault', 'service'],
+      registers: [registry],
+    }),
+    runs: new Counter({ name: 'faultline_chaos_runs_total', help: 'Finished experiment runs by verdict.', labelNames: ['experiment', 'verdict'], registers: [registry] }),
+    faultsApplied: new Counter({ name: 'faultline_chaos_faults_applied_total', help: 'Faults applied to instances.', labelNames: ['fault'], registers: [registry] }),
+    faultsReverted: new Counter({ name: 'faultline_chaos_faults_reverted_total', help: 'Faults reverted on instances.', labelNames: ['fault'], registers: [registry] }),
+    governorRejections: new Counter({
+      name: 'faultline_chaos_governor_rejections_total',
+      help: 'Runs the blast-radius governor refused, by limit.',
+      labelNames: ['limit'],
+      registers: [registry],
+    }),
+    resilience: new Gauge({
+      name: 'faultline_chaos_resilience_score',
+      help: 'Impact-weighted share of passed runs per service (0..1).',
+      labelNames: ['service'],
+      registers: [registry],
+    }),
+    resilienceScenario: new Gauge({
+      name: 'faultline_chaos_scenario_resilience_score',
+      help: 'Impact-weighted share of passed runs per scenario (0..1).',
+      labelNames: ['scenario'],
+      registers: [registry],
+    }),
+  };
+}

@@ -1,0 +1,40 @@
+import type { CheckResult } from './checks.ts';
+
+export type Verdict = 'passed' | 'failed' | 'aborted' | 'error';
+export type RunStatus = 'pending' | 'running' | Verdict | 'interrupted';
+
+export interface TimelineEvent {
+  atMs: number;
+  event: string;
+  detail?: string;
+}
+
+export interface RunRecord {
+  id: string;
+  experiment: string;
+  service: string;
+  fault: string;
+  status: RunStatus;
+  /** Why it ended the way it did. */
+  reason?: string;
+  dryRun: boolean;
+  who: string;
+  /** Instances resolved once at the start; the run never acts on others. */
+  targets: string[];
+  /** For progressive runs: the step reached (1-based) of how many, and its percentage. */
+  step?: { reached: number; of: number; percent: number };
+  timeline: TimelineEvent[];
+  signals: { before: CheckResult[]; during: CheckResult[][]; after: CheckResult[] };
+  createdAtMs: number;
+  startedAtMs?: number;
+  endedAtMs?: number;
+  /** Scheduled runs: the slot time the scheduler fired for. */
+  scheduledForMs?: number;
+}
+
+/** Samples of "during" signals kept per run (the first and the latest). */
+export const MAX_DURING_SAMPLES = 120;
+
+export function isFinished(status: RunStatus): boolean {
+  return status !== 'pending' && status !== 'running';
+}

@@ -1,0 +1,223 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { errorMessage } from '../../platform/errors.ts';
+import type { Logger } from '../../platform/logger.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { Governor } from '../governor/governor.ts';
+import { evaluateAll, type CheckResult, type SteadyStateSources } from './checks.ts';
+import type { FaultExecutor, TargetInstance } from './executor.ts';
+import { chaosKeys } from './keys.ts';
+import type { ChaosMetrics } from './metrics.ts';
+import { MAX_DURING_SAMPLES, type RunRecord, type Verdict } from './run-record.ts';
+import type { RunStore } from './run-store.ts';
+import { durationMs, type Experiment } from './spec.ts';
+import { resolveTargets } from './targets.ts';
+
+export interface RunnerDeps {
+  redis: Redis;
+  executor: FaultExecutor;
+  governor: Governor;
+  sources: SteadyStateSources;
+  store: RunStore;
+  audit: AuditLog;
+  metrics: ChaosMetrics;
+  logger: Logger;
+  /** Identifies this process as the owner of the runs it executes. */
+  ownerId: string;
+  now?: () => number;
+  /** How often halts are polled while faults are applied. Default 250 ms. */
+  haltPollMs?: number;
+}
+
+export interface RunOptions {
+  who: string;
+  dryRun?: boolean;
+  scheduledForMs?: number;
+  onProgress?: (run: RunRecord) => void;
+}
+
+/** Thrown inside a run to end it with a verdict. */
+class Stop extends Error {
+  constructor(readonly verdict: Verdict, message: string) {
+    super(message);
+  }
+}
+
+export function newRunId(experiment: string, nowMs: number): string {
+  return `${experiment}-${nowMs.toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * One experiment run: resolve targets once -> governor admission ->
+ * hypothesis before -> apply faults with leases -> watch -> revert -> hypothesis
+ * after -> verdict. Rollback runs on every path (finally), and every fault
+ * also carries a lease its agent enforces if this process dies.
+ */
+export async function runExperiment(experiment: Experiment, options: RunOptions, deps: RunnerDeps): Promise<RunRecord> {
+  const now = deps.now ?? Date.now;
+  const spec = experiment.spec;
+  const run: RunRecord = {
+    id: newRunId(experiment.metadata.name, now()),
+    experiment: experiment.metadata.name,
+    service: spec.targets.service,
+    fault: spec.fault.type,
+    status: 'pending',
+    dryRun: options.dryRun === true,
+    who: options.who,
+    targets: [],
+    timeline: [],
+    signals: { before: [], during: [], after: [] },
+    createdAtMs: now(),
+    scheduledForMs: options.scheduledForMs,
+  };
+  const mark = async (event: string, detail?: string) => {
+    run.timeline.push({ atMs: now(), event, detail });
+    if (!run.dryRun) await deps.store.save(run);
+    options.onProgress?.(run);
+  };
+  const leaseMs = durationMs(spec.leaseTtl);
+  const applied: TargetInstance[] = [];
+  let admitted = false;
+  const haltGeneration = await deps.redis.get(chaosKeys.haltAll);
+
+  try {
+    if (!run.dryRun) await deps.store.holdOwner(run.id, deps.ownerId, leaseMs);
+    const resolved = resolveTargets(experiment, await deps.executor.instances(spec.targets.service));
+    run.targets = resolved.ordered.map((i) => i.name);
+    await mark('targets resolved', run.targets.join(', '));
+    run.signals.before = await evaluateAll(spec.hypothesis, deps.sources);
+    if (run.dryRun) {
+      const held = run.signals.before.every((r) => r.holds);
+      return finish(run, held ? 'passed' : 'aborted', held ? 'dry run: nothing applied' : `dry run: steady state does not hold now: ${failing(run.signals.before)}`, now);
+    }
+    const stepMs = durationMs(spec.duration) / resolved.stepCounts.length;
+    run.status = 'running';
+    run.startedAtMs = now();
+    for (let step = 0; step < resolved.stepCounts.length; step++) {
+      const wanted = resolved.ordered.slice(0, resolved.stepCounts[step]);
+      const admission = await deps.governor.admit({
+        runId: run.id, service: run.service, totalInstances: resolved.eligible.length,
+        instances: wanted.map((i) => i.name), durationMs: durationMs(spec.duration), leaseMs,
+      });
+      if (!admission.admitted) {
+        deps.metrics.governorRejections.inc({ limit: admission.limit });
+        if (step === 0) throw new Stop('aborted', admission.message);
+        await mark('widening refused', admission.message);
+        break;
+      }
+      admitted = true;
+      if (step === 0) {
+        if (!run.signals.before.every((r) => r.holds)) {
+          throw new Stop('aborted', `steady state did not hold before the run: ${failing(run.signals.before)}`);
+        }
+        await mark('hypothesis held before');
+      }
+      for (const instance of wanted.filter((w) => !applied.includes(w))) {
+        await deps.executor.apply(instance, spec.fault, faultId(run, instance), leaseMs);
+        applied.push(instance);
+        deps.metrics.faultsApplied.inc({ fault: run.fault });
+      }
+      deps.metrics.active.set({ experiment: run.experiment, fault: run.fault, service: run.service }, 1);
+      await deps.redis.hset(chaosKeys.active, run.id, JSON.stringify({ experiment: run.experiment, fault: run.fault, service: run.service }));
+      if (resolved.stepPercents.length > 0) {
+        run.step = { reached: step + 1, of: resolved.stepCounts.length, percent: resolved.stepPercents[step] };
+      }
+      await mark(`fault applied${run.step ? ` (step ${step + 1}/${resolved.stepCounts.length}, ${resolved.stepPercents[step]}%)` : ''}`, applied.map((i) => i.name).join(', '));
+      await watch(run, experiment, applied, stepMs, haltGeneration, deps, now);
+    }
+    return await revertAndConclude(run, experiment, applied, admitted, deps, now, 'passed', 'the hypothesis held during and after the fault');
+  } catch (err) {
+    const verdict: Verdict = err instanceof Stop ? err.verdict : 'error';
+    const reason = errorMessage(err);
+    if (verdict === 'error') deps.logger.error({ err, run: run.id }, 'experiment run failed');
+    return await revertAndConclude(run, experiment, applied, admitted, deps, now, verdict, reason);
+  } finally {
+    deps.metrics.active.remove({ experiment: run.experiment, fault: run.fault, service: run.service });
+  }
+}
+
+function faultId(run: RunRecord, instance: TargetInstance): string {
+  return `${run.id}:${instance.name}`;
+}
+
+function failing(results: CheckResult[]): string {
+  return results.filter((r) => !r.holds).map((r) => `${r.check} (value ${r.value ?? 'unknown'}${r.error ? `, ${r.error}` : ''})`).join('; ');
+}
+
+/** Keeps leases alive and watches for halts, violations and abort conditions. */
+async function watch(
+  run: RunRecord, experiment: Experiment, applied: TargetInstance[], forMs: number,
+  haltGeneration: string | null, deps: RunnerDeps, now: () => number,
+): Promise<void> {
+  const spec = experiment.spec;
+  const leaseMs = durationMs(spec.leaseTtl);
+  const checkMs = durationMs(spec.checkInterval);
+  const pollMs = deps.haltPollMs ?? 250;
+  const end = now() + forMs;
+  let nextCheck = now() + checkMs;
+  while (now() < end) {
+    await sleep(Math.min(pollMs, Math.max(0, end - now())));
+    const [all, one] = await deps.redis.mget(chaosKeys.haltAll, chaosKeys.haltRun(run.id));
+    if (all !== haltGeneration) throw new Stop('aborted', 'halted: global chaos halt');
+    if (one !== null) throw new Stop('aborted', `halted by ${one}`);
+    if (now() < nextCheck) continue;
+    nextCheck = now() + checkMs;
+    await deps.store.holdOwner(run.id, deps.ownerId, leaseMs);
+    if (!(await deps.governor.renew(run.id, run.service, leaseMs))) throw new Stop('error', 'lost the governor admission (lease ended)');
+    for (const instance of applied) await deps.executor.renew(instance, faultId(run, instance), leaseMs);
+    const results = await evaluateAll(spec.hypothesis, deps.sources);
+    if (run.signals.during.length >= MAX_DURING_SAMPLES) run.signals.during.splice(1, 1);
+    run.signals.during.push(results);
+    if (!results.every((r) => r.holds)) throw new Stop('failed', `hypothesis violated: ${failing(results)}`);
+    const abortChecks = await evaluateAll(spec.abort.checks, deps.sources);
+    if (!abortChecks.every((r) => r.holds)) throw new Stop('aborted', `abort condition: ${failing(abortChecks)}`);
+    for (const a of spec.abort.sloAlerts) {
+      if (deps.sources.sloAlertFiring(a.slo, a.severity)) throw new Stop('aborted', `abort condition: ${a.severity} alert firing on SLO ${a.slo}`);
+    }
+    await deps.store.save(run);
+  }
+}
+
+async function revertAndConclude(
+  run: RunRecord, experiment: Experiment, applied: TargetInstance[], admitted: boolean,
+  deps: RunnerDeps, now: () => number, verdict: Verdict, reason: string,
+): Promise<RunRecord> {
+  const failures: string[] = [];
+  for (const instance of applied) {
+    try {
+      await deps.executor.revert(instance, faultId(run, instance));
+      deps.metrics.faultsReverted.inc({ fault: run.fault });
+    } catch (err) {
+      failures.push(`${instance.name}: ${errorMessage(err)} (its lease will revert it)`);
+    }
+  }
+  await deps.redis.hdel(chaosKeys.active, run.id);
+  if (admitted) await deps.governor.release(run.id, run.service);
+  if (applied.length > 0) run.timeline.push({ atMs: now(), event: 'faults reverted', detail: failures.length ? failures.join('; ') : applied.map((i) => i.name).join(', ') });
+  if (applied.length > 0 && verdict !== 'error') {
+    run.signals.after = await evaluateAll(experiment.spec.hypothesis, deps.sources);
+    if (verdict === 'passed' && !run.signals.after.every((r) => r.holds)) {
+      verdict = 'failed';
+      reason = `hypothesis did not hold after the fault: ${failing(run.signals.after)}`;
+    }
+  }
+  finish(run, verdict, reason, now);
+  await deps.store.save(run);
+  await deps.store.releaseOwner(run.id);
+  deps.metrics.runs.inc({ experiment: run.experiment, verdict });
+  await deps.audit.append({ who: run.who, action: 'run', experiment: run.experiment, runId: run.id, targets: run.targets, result: verdict, detail: reason });
+  await deps.store.trimHistory(run.experiment, experiment.spec.schedule?.historyLimit ?? 10);
+  return run;
+}
+
+function finish(run: RunRecord, verdict: Verdict, reason: string, now: () => number): RunRecord {
+  run.status = verdict;
+  run.reason = reason;
+  run.endedAtMs = now();
+  run.timeline.push({ atMs: run.endedAtMs, event: `verdict ${verdict}`, detail: reason });
+  return run;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
