@@ -83,14 +83,14 @@ describe('scenario spec', () => {
 
   it('resolves SLO and experiment file references relative to the scenario file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'faultline-scenario-'));
-    writeFileSync(join(dir, 'slo.yaml'), 'name: checkout-availability\nservice: checkout\n');
+    writeFileSync(join(dir, 'slo.yaml'), 'name: checkout-availability\nservice: checkout\nobjective: 99.5\nsli: { kind: availability }\n');
     const doc = base();
-    doc.spec.slos = [{ file: 'slo.yaml' }, { name: 'inline', service: 'frontend' }];
+    doc.spec.slos = [{ file: 'slo.yaml' }, { name: 'inline', service: 'frontend', objective: 99, sli: { kind: 'latency', thresholdMs: 300 } }];
     writeFileSync(join(dir, 'scenario.json'), JSON.stringify(doc));
     const loaded = loadScenarioFile(join(dir, 'scenario.json'));
-    assert.deepEqual(loaded.slos.map((a) => a.value), [
-      { name: 'checkout-availability', service: 'checkout' },
-      { name: 'inline', service: 'frontend' },
+    assert.deepEqual(loaded.slos.map((a) => [a.slo.name, a.slo.service, a.slo.window]), [
+      ['checkout-availability', 'checkout', '30d'],
+      ['inline', 'frontend', '30d'],
     ]);
     assert.equal(loaded.slos[0].source, join(dir, 'slo.yaml'));
   });
@@ -102,6 +102,22 @@ describe('scenario spec', () => {
     writeFileSync(join(dir, 'scenario.json'), JSON.stringify(doc));
     assert.throws(() => loadScenarioFile(join(dir, 'scenario.json')), /experiments\[0\] file .*nope\.yaml/);
   });
+
+  const attachmentCases: Array<{ name: string; set: (doc: any) => void; error: RegExp }> = [
+    { name: 'an SLO failing the SLO schema', set: (d) => { d.spec.slos = [{ name: 'x', service: 'checkout', objective: 120, sli: { kind: 'availability' } }]; }, error: /invalid SLO \(.*spec\.slos\[0\]\):\n  objective:/ },
+    { name: 'an SLO for a service not in the scenario', set: (d) => { d.spec.slos = [{ name: 'x', service: 'cart', objective: 99, sli: { kind: 'availability' } }]; }, error: /spec\.slos\[0\]\.service: unknown service "cart"/ },
+    { name: 'an experiment failing the experiment schema', set: (d) => { d.spec.experiments = [{ apiVersion: 'faultline.dev/v1', kind: 'Experiment', metadata: { name: 'e' }, spec: { targets: { service: 'payments' }, fault: { type: 'latency' }, duration: '1m' } }]; }, error: /invalid experiment \(.*spec\.experiments\[0\]\):\n  spec\.fault\.latencyMs/ },
+    { name: 'an experiment targeting a service not in the scenario', set: (d) => { d.spec.experiments = [{ apiVersion: 'faultline.dev/v1', kind: 'Experiment', metadata: { name: 'e' }, spec: { targets: { service: 'cart' }, fault: { type: 'kill' }, duration: '1m' } }]; }, error: /spec\.experiments\[0\]\.spec\.targets\.service: unknown service "cart"/ },
+  ];
+  for (const c of attachmentCases) {
+    it(`rejects ${c.name}`, () => {
+      const dir = mkdtempSync(join(tmpdir(), 'faultline-scenario-'));
+      const doc = base();
+      c.set(doc);
+      writeFileSync(join(dir, 'scenario.json'), JSON.stringify(doc));
+      assert.throws(() => loadScenarioFile(join(dir, 'scenario.json')), c.error);
+    });
+  }
 
   it('every built-in scenario is valid', () => {
     const dir = new URL('../builtin/', import.meta.url).pathname;

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { parseSloSpec, type SloSpec } from '../../analysis/slo/spec.ts';
+import { parseExperiment, type Experiment } from '../../chaos/experiments/spec.ts';
 import { ErrorCode, FaultlineError, errorMessage } from '../../platform/errors.ts';
 import { scenarioSchema, type Scenario } from './schema.ts';
 
@@ -14,8 +16,10 @@ export interface Attachment {
 
 export interface LoadedScenario {
   scenario: Scenario;
-  slos: Attachment[];
-  experiments: Attachment[];
+  /** Validated with the SLO engine's schema (analysis/slo/spec.ts). */
+  slos: Array<{ source: string; slo: SloSpec }>;
+  /** Validated with the experiment schema (chaos/experiments/spec.ts). */
+  experiments: Array<{ source: string; experiment: Experiment }>;
 }
 
 /** `spec.services[2].calls[0].service`: the YAML path as a person writes it. */
@@ -123,13 +127,30 @@ function resolveAttachments(items: Scenario['spec']['slos'], field: string, file
   });
 }
 
-/** Reads, validates and resolves a scenario file and the files it references. */
+function unknownService(scenario: Scenario, source: string, field: string, service: string): FaultlineError {
+  const known = scenario.spec.services.map((s) => s.name).join(', ');
+  return new FaultlineError(ErrorCode.InvalidInput, `invalid scenario (${source}):\n  ${field}: unknown service "${service}" (the scenario has ${known})`);
+}
+
+/**
+ * Reads, validates and resolves a scenario file and the files it references:
+ * SLOs and experiments pass their own parts' schemas, and name services of
+ * the scenario.
+ */
 export function loadScenarioFile(path: string): LoadedScenario {
   const file = resolve(path);
   const scenario = parseScenario(readYaml(file, 'scenario file'), file);
-  return {
-    scenario,
-    slos: resolveAttachments(scenario.spec.slos, 'slos', file),
-    experiments: resolveAttachments(scenario.spec.experiments, 'experiments', file),
-  };
+  const services = new Set(scenario.spec.services.map((s) => s.name));
+  const slos = resolveAttachments(scenario.spec.slos, 'slos', file).map((a, i) => {
+    const slo = parseSloSpec(a.value, a.source);
+    if (!services.has(slo.service)) throw unknownService(scenario, a.source, `spec.slos[${i}].service`, slo.service);
+    return { source: a.source, slo };
+  });
+  const experiments = resolveAttachments(scenario.spec.experiments, 'experiments', file).map((a, i) => {
+    const experiment = parseExperiment(a.value, a.source);
+    const target = experiment.spec.targets.service;
+    if (!services.has(target)) throw unknownService(scenario, a.source, `spec.experiments[${i}].spec.targets.service`, target);
+    return { source: a.source, experiment };
+  });
+  return { scenario, slos, experiments };
 }
