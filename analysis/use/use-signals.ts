@@ -9,7 +9,7 @@ export const USE_SIGNALS = {
   cpu_utilization: 'utilization',
   /** Host memory used (`system.memory.utilization` state=used, else from `system.memory.usage`), 0..1. */
   memory_utilization: 'utilization',
-  /** V8 heap used over heap size (`v8js.memory.heap.used` / `v8js.memory.heap.limit`), 0..1. */
+  /** V8 heap used over heap size (`v8js.memory.heap.used` / `v8js.memory.heap.limit` or `.space.size`), 0..1. */
   heap_utilization: 'utilization',
   /** V8 heap used, bytes (`v8js.memory.heap.used`). */
   heap_used_bytes: 'utilization',

@@ -144,7 +144,8 @@ export class UseStore {
     }
 
     const heapUsed = sum(numberPoints(byName.get('v8js.memory.heap.used')));
-    const heapLimit = sum(numberPoints(byName.get('v8js.memory.heap.limit')));
+    // instrumentation-runtime-node has called the per-space size both names.
+    const heapLimit = sum(numberPoints(byName.get('v8js.memory.heap.limit') ?? byName.get('v8js.memory.heap.space.size')));
     set('heap_used_bytes', heapUsed);
     if (heapUsed !== undefined && heapLimit) set('heap_utilization', heapUsed / heapLimit);
 
