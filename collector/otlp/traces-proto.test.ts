@@ -1,55 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { SpanKind, StatusCode, type Span, type TraceBatch } from '../../model/trace.ts';
 import { decodeTracesProto } from './traces-proto.ts';
-import { expectedSpan, goldenSpans } from './sdk-fixtures.ts';
 import { fixed32, fixed64, hex, len, msg, varint } from './proto-builder.ts';
 
 function allSpans(batch: TraceBatch): Span[] {
   return batch.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans));
 }
-
-describe('decodeTracesProto on bytes from the OpenTelemetry JS serializer', () => {
-  const sdkSpans = goldenSpans();
-  const body = ProtobufTraceSerializer.serializeRequest(sdkSpans)!;
-  const { batch, rejectedItems, rejectionMessage } = decodeTracesProto(body, 1234);
-
-  it('accepts every span', () => {
-    assert.equal(rejectedItems, 0);
-    assert.equal(rejectionMessage, '');
-    assert.equal(batch.spanCount, sdkSpans.length);
-    assert.equal(batch.receivedAtMs, 1234);
-  });
-
-  it('groups by resource and scope with the resource identity lifted out', () => {
-    const services = batch.resourceSpans.map((rs) => [rs.resource.serviceName, rs.resource.serviceNamespace, rs.resource.hostName]);
-    assert.deepEqual(services, [['checkout', 'shop', 'node-1'], ['payments', 'shop', 'node-1']]);
-    assert.deepEqual(batch.resourceSpans.map((rs) => rs.scopeSpans.map((ss) => ss.scope)), [
-      [{ name: 'golden-scope', version: '1.2.3' }],
-      [{ name: 'payments-scope' }],
-    ]);
-    assert.equal(batch.resourceSpans[0].resource.attributes['service.name'], 'checkout');
-  });
-
-  it('decodes each span exactly: IDs, parent, kind, status, times, attributes, events, links', () => {
-    const decoded = new Map(allSpans(batch).map((s) => [s.spanId, s]));
-    for (const s of sdkSpans) assert.deepEqual(decoded.get(s.spanContext().spanId), expectedSpan(s), s.name);
-  });
-
-  it('keeps the parent link and the kinds and statuses analysis relies on', () => {
-    const [client, server] = allSpans(batch);
-    assert.equal(client.parentSpanId, server.spanId);
-    assert.equal(client.traceId, server.traceId);
-    assert.equal(server.parentSpanId, '');
-    assert.deepEqual([server.kind, client.kind], [SpanKind.Server, SpanKind.Client]);
-    assert.deepEqual([server.statusCode, client.statusCode, client.statusMessage], [StatusCode.Ok, StatusCode.Error, 'connection reset']);
-    assert.equal(client.durationMs, 2345.6689);
-    assert.equal(server.attributes['big'], 2 ** 40 + 7);
-    assert.deepEqual(server.attributes['payload.bytes'], Uint8Array.from([0, 1, 254, 255]));
-    assert.deepEqual(allSpans(batch).slice(2).map((s) => s.kind), [SpanKind.Internal, SpanKind.Producer, SpanKind.Consumer]);
-  });
-});
 
 // Hand-built spans for what the SDK never sends.
 const TRACE = hex('5b8efff798038103d269b633813fc60c');
