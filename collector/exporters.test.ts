@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { Client, Metadata, credentials } from '@grpc/grpc-js';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { OTLPMetricExporter as GrpcMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
 import { AggregationTemporalityPreference, OTLPMetricExporter as JsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
@@ -7,12 +8,14 @@ import { OTLPMetricExporter as ProtoMetricExporter } from '@opentelemetry/export
 import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import type { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { AggregationTemporality, type Metric } from '../model/metrics.ts';
 import { scrape, sumSeries } from '../platform/testing/prom-text.ts';
 import { startFaultline, type FaultlineProcess } from '../platform/testing/faultline-process.ts';
+import { fixed64, len, msg, varint } from './otlp/proto-builder.ts';
 import { expectedSpan, goldenSpans } from './otlp/sdk-fixtures.ts';
 import { startOtlpSink, type OtlpSink } from './testing/otlp-sink.ts';
 
@@ -59,6 +62,26 @@ describe('faultline up receives exactly what the OpenTelemetry exporters send', 
       }
       const samples = await scrape(fl.addresses.api!);
       assert.equal(sumSeries(samples, 'faultline_receiver_accepted_spans_total', { transport, encoding }), spans.length);
+    });
+  }
+
+  // The same with gzip: OTEL_EXPORTER_OTLP_COMPRESSION=gzip.
+  const gzipped: Array<[string, () => SpanExporter]> = [
+    ['exporter-trace-otlp-proto with gzip', () => new ProtoTraceExporter({ url: `${fl.addresses.otlpHttp}/v1/traces`, compression: 'gzip' as CompressionAlgorithm })],
+    ['exporter-trace-otlp-grpc with gzip', () => new GrpcTraceExporter({ url: `http://${fl.addresses.otlpGrpc}`, compression: 'gzip' as CompressionAlgorithm })],
+  ];
+  for (const [name, make] of gzipped) {
+    it(`spans from ${name}`, async () => {
+      const spans = goldenSpans();
+      const exporter = make();
+      const result = await exportSpans(exporter, spans);
+      await exporter.shutdown();
+      assert.equal(result.code, ExportResultCode.SUCCESS, String(result.error));
+      const ids = new Set(spans.map((s) => s.spanContext().spanId));
+      await sink.waitFor(() => sink.spans().filter((s) => ids.has(s.spanId)).length === spans.length);
+      const got = sink.spans().filter((s) => ids.has(s.spanId)).map(({ serviceName: _, ...span }) => span);
+      assert.deepEqual(got.sort((a, b) => a.spanId.localeCompare(b.spanId)),
+        spans.map(expectedSpan).sort((a, b) => a.spanId.localeCompare(b.spanId)));
     });
   }
 
@@ -124,6 +147,30 @@ describe('faultline up receives exactly what the OpenTelemetry exporters send', 
       );
     });
   }
+
+  it('accepts, counts and forwards log records over HTTP (JSON and protobuf) and gRPC', async () => {
+    const records = (n: number) => Array.from({ length: n }, (_, i) => ({ timeUnixNano: '1700000000000000000', severityNumber: 9, body: { stringValue: `line ${i}` } }));
+    const json = JSON.stringify({ resourceLogs: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'logs' } }] }, scopeLogs: [{ logRecords: records(3) }] }] });
+    // ExportLogsServiceRequest{resource_logs{scope_logs{log_records x2}}}
+    const logRecord = len(2, fixed64(1, 1_700_000_000_000_000_000n), varint(2, 9), len(5, len(1, 'proto line')));
+    const proto = msg(len(1, len(2, logRecord, logRecord)));
+    const http = await fetch(`${fl.addresses.otlpHttp}/v1/logs`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: json });
+    assert.equal(http.status, 200);
+    assert.deepEqual(await http.json(), {});
+    const httpProto = await fetch(`${fl.addresses.otlpHttp}/v1/logs`, { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf' }, body: proto as Uint8Array<ArrayBuffer> });
+    assert.equal(httpProto.status, 200);
+    await httpProto.arrayBuffer();
+    const client = new Client(fl.addresses.otlpGrpc!, credentials.createInsecure());
+    await new Promise<void>((resolve, reject) => client.makeUnaryRequest(
+      '/opentelemetry.proto.collector.logs.v1.LogsService/Export', (b: Buffer) => b, (b: Buffer) => b, Buffer.from(proto), new Metadata(),
+      (err) => { client.close(); if (err) reject(err); else resolve(); },
+    ));
+    await sink.waitFor(() => sink.logRecords === 7);
+    const samples = await scrape(fl.addresses.api!);
+    assert.equal(sumSeries(samples, 'faultline_receiver_accepted_log_records_total', { transport: 'http', encoding: 'json' }), 3);
+    assert.equal(sumSeries(samples, 'faultline_receiver_accepted_log_records_total', { transport: 'http', encoding: 'protobuf' }), 2);
+    assert.equal(sumSeries(samples, 'faultline_receiver_accepted_log_records_total', { transport: 'grpc', encoding: 'protobuf' }), 2);
+  });
 
   it('counts accepted data points per transport and encoding on /metrics', async () => {
     const samples = await scrape(fl.addresses.api!);

@@ -23,6 +23,7 @@ export function collectorPart(): PlatformPart {
   let forwarder: Forwarder | undefined;
   let ctxRef: PlatformContext | undefined;
   let log: PlatformContext['logger'] | undefined;
+  let accepting = false;
 
   return {
     name: 'collector',
@@ -44,9 +45,13 @@ export function collectorPart(): PlatformPart {
       const grpcPort = await grpc.listen(config.host, config.otlpGrpcPort);
       ctx.addresses.otlpHttp = `http://${formatHostPort(config.host, httpAddress.port)}`;
       ctx.addresses.otlpGrpc = formatHostPort(config.host, grpcPort);
+      accepting = true;
+      // Not ready once stopping, so a load balancer stops sending here first.
+      ctx.api.addReadinessCheck({ name: 'collector', check: () => accepting });
       log.debug({ consumers: ctx.consumers.map((x) => x.name), forwardOtlp: c.forwardOtlpUrl }, 'collector started');
     },
     async stop() {
+      accepting = false;
       const deadlineMs = Date.now() + (ctxRef?.config.shutdownTimeoutMs ?? 9000) - 1000;
       // Stop taking new requests, let those in flight land in the queue...
       await Promise.all([http?.close(IN_FLIGHT_GRACE_MS), grpc?.close(IN_FLIGHT_GRACE_MS)]);
