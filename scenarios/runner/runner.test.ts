@@ -81,6 +81,7 @@ describe('scenario runner', () => {
     const webClient = sink.spans.find((s) => s.service === 'web' && s.kind === SpanKind.Client && s.traceId === apiServer.traceId);
     assert.ok(webClient, 'the caller\'s client span is in the same trace');
     assert.equal(apiServer.parentSpanId, webClient.spanId, 'the server span is the client span\'s child (W3C propagation over HTTP)');
+    assert.equal(attr(webClient, 'peer.service'), 'api');
   });
 
   it('database and queue calls are client, producer and consumer spans with semantic-convention attributes', async () => {

@@ -15,8 +15,9 @@ export interface Outcome {
 /**
  * What one request to a service does: its own work, its database query, then
  * its downstream calls in order (each with its probability). A failed
- * synchronous call fails the request (502), as an application without a
- * fallback would; `errorRate` adds failures of the service's own.
+ * critical synchronous call fails the request (502), as an application
+ * without a fallback would; a non-critical one is tolerated. `errorRate`
+ * adds failures of the service's own.
  */
 export class ServiceBehaviour {
   constructor(
@@ -48,7 +49,7 @@ export class ServiceBehaviour {
         continue;
       }
       const result = await this.downstream.call(call.service, call.operation);
-      if (!result.ok) return { status: 502, reason: `${call.service}${call.operation}: ${result.reason}` };
+      if (!result.ok && call.critical) return { status: 502, reason: `${call.service}${call.operation}: ${result.reason}` };
     }
     if (this.random() < this.service.errorRate) return { status: 500, reason: 'internal error (errorRate)' };
     return { status: 200 };

@@ -32,7 +32,7 @@ export class Downstream {
     let result: CallResult = { ok: false, reason: 'not attempted' };
     for (let attempt = 0; attempt <= max; attempt++) {
       if (attempt > 0) await sleep(backoffMs * 2 ** (attempt - 1));
-      result = await this.attempt(this.pick(service), path);
+      result = await this.attempt(service, this.pick(service), path);
       if (result.ok) break;
     }
     if (breaker) {
@@ -65,15 +65,17 @@ export class Downstream {
     return list[i % list.length];
   }
 
-  private attempt(address: string, path: string): Promise<CallResult> {
+  private attempt(service: string, address: string, path: string): Promise<CallResult> {
     const colon = address.lastIndexOf(':');
     const host = address.slice(0, colon).replace(/^\[|\]$/g, '');
     const port = Number(address.slice(colon + 1));
     return new Promise((resolve) => {
-      const req = this.http.request({
+      const options: Http.RequestOptions & { peerService: string } = {
         host, port, path, method: 'GET', agent: this.agent,
         signal: AbortSignal.timeout(this.resilience.timeoutMs),
-      }, (res) => {
+        peerService: service,
+      };
+      const req = this.http.request(options, (res) => {
         res.resume();
         res.on('end', () => {
           const status = res.statusCode ?? 0;

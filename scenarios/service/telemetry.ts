@@ -10,7 +10,7 @@ import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
-import { ATTR_SERVICE_INSTANCE_ID, ATTR_SERVICE_NAMESPACE } from '@opentelemetry/semantic-conventions/incubating';
+import { ATTR_PEER_SERVICE, ATTR_SERVICE_INSTANCE_ID, ATTR_SERVICE_NAMESPACE } from '@opentelemetry/semantic-conventions/incubating';
 import type { InstanceConfig } from './instance-config.ts';
 
 export interface Telemetry {
@@ -58,7 +58,14 @@ export function startTelemetry(config: InstanceConfig): Telemetry {
     tracerProvider,
     meterProvider,
     instrumentations: [
-      new HttpInstrumentation(),
+      new HttpInstrumentation({
+        // Downstream.attempt passes the called service along; as peer.service it
+        // names the edge even when no server span answers (a partition).
+        startOutgoingSpanHook: (request) => {
+          const peer = (request as { peerService?: unknown }).peerService;
+          return typeof peer === 'string' ? { [ATTR_PEER_SERVICE]: peer } : {};
+        },
+      }),
       new RuntimeNodeInstrumentation({ monitoringPrecision: 1000 }),
     ],
   });

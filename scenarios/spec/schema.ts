@@ -21,6 +21,8 @@ const callSchema = z.object({
   operation: z.string().regex(/^\/[A-Za-z0-9/_.-]*$/, 'a path starting with "/"').default('/'),
   /** Share of requests that make this call. Default 1. */
   probability: probability.default(1),
+  /** false: a failure of this call is tolerated (the service degrades gracefully instead of failing the request). Default true. */
+  critical: z.boolean().default(true),
   /** true: the call is a message through a queue, consumed by the service's instances. Default false. */
   async: z.boolean().default(false),
   /** Queue name (messaging.destination.name) for async calls. Default: the called service's name. */
