@@ -2,7 +2,9 @@ import { otlpMetricsPart } from '../analysis/metrics/part.ts';
 import { tracesPart } from '../analysis/traces/part.ts';
 import { usePart } from '../analysis/use/part.ts';
 import { analysisPart } from '../analysis/part.ts';
+import { sloPart } from '../analysis/slo/part.ts';
 import { collectorPart } from '../collector/part.ts';
+import { experimentsPart } from '../chaos/experiments/part.ts';
 import type { PlatformContext, PlatformPart } from './part.ts';
 
 // The parts `faultline up` runs, in start order (stopped in reverse). Each
@@ -14,6 +16,9 @@ export const partFactories: Array<(ctx: PlatformContext) => PlatformPart> = [
   () => otlpMetricsPart(),
   () => tracesPart(),
   () => usePart(),
+  () => sloPart(),
+  // Chaos experiments read SLOs and series, so they start after analysis.
+  () => experimentsPart(),
   // The collector last: it starts once every consumer is registered and stops first, draining into them.
   () => collectorPart(),
 ];

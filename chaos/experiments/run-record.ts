@@ -13,7 +13,11 @@ export interface RunRecord {
   id: string;
   experiment: string;
   service: string;
+  /** The scenario the targets belong to, when they come from one. */
+  scenario?: string;
   fault: string;
+  /** Whether any fault was actually applied (the run tested something). */
+  applied?: boolean;
   status: RunStatus;
   /** Why it ended the way it did. */
   reason?: string;

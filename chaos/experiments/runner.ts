@@ -31,6 +31,8 @@ export interface RunnerDeps {
 
 export interface RunOptions {
   who: string;
+  /** Chosen by the caller when it must know the ID before the run ends. */
+  runId?: string;
   dryRun?: boolean;
   scheduledForMs?: number;
   onProgress?: (run: RunRecord) => void;
@@ -57,7 +59,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions,
   const now = deps.now ?? Date.now;
   const spec = experiment.spec;
   const run: RunRecord = {
-    id: newRunId(experiment.metadata.name, now()),
+    id: options.runId ?? newRunId(experiment.metadata.name, now()),
     experiment: experiment.metadata.name,
     service: spec.targets.service,
     fault: spec.fault.type,
@@ -81,9 +83,13 @@ export async function runExperiment(experiment: Experiment, options: RunOptions,
   const haltGeneration = await deps.redis.get(chaosKeys.haltAll);
 
   try {
-    if (!run.dryRun) await deps.store.holdOwner(run.id, deps.ownerId, leaseMs);
+    if (!run.dryRun) {
+      await deps.store.holdOwner(run.id, deps.ownerId, leaseMs);
+      await deps.store.save(run);
+    }
     const resolved = resolveTargets(experiment, await deps.executor.instances(spec.targets.service));
     run.targets = resolved.ordered.map((i) => i.name);
+    run.scenario = resolved.ordered[0]?.labels.scenario;
     await mark('targets resolved', run.targets.join(', '));
     run.signals.before = await evaluateAll(spec.hypothesis, deps.sources);
     if (run.dryRun) {
@@ -115,6 +121,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions,
       for (const instance of wanted.filter((w) => !applied.includes(w))) {
         await deps.executor.apply(instance, spec.fault, faultId(run, instance), leaseMs);
         applied.push(instance);
+        run.applied = true;
         deps.metrics.faultsApplied.inc({ fault: run.fault });
       }
       deps.metrics.active.set({ experiment: run.experiment, fault: run.fault, service: run.service }, 1);
@@ -129,6 +136,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions,
   } catch (err) {
     const verdict: Verdict = err instanceof Stop ? err.verdict : 'error';
     const reason = errorMessage(err);
+    if (run.dryRun) return finish(run, verdict, `dry run: ${reason}`, now);
     if (verdict === 'error') deps.logger.error({ err, run: run.id }, 'experiment run failed');
     return await revertAndConclude(run, experiment, applied, admitted, deps, now, verdict, reason);
   } finally {

@@ -4,7 +4,9 @@ import { otlpMetricsConfigSchema } from '../../analysis/metrics/config.ts';
 import { tracesConfigSchema } from '../../analysis/traces/config.ts';
 import { collectorConfigSchema } from '../../collector/config.ts';
 import { governorConfigSchema } from '../../chaos/governor/config.ts';
+import { experimentsConfigSchema } from '../../chaos/experiments/config.ts';
 import { authConfigSchema } from '../auth/config.ts';
+import { sloConfigSchema } from '../../analysis/slo/config.ts';
 
 // The whole configuration of `faultline up`. Defaults live here and in the
 // per-part schemas this composes (collector/config.ts, ...), nowhere else.
@@ -31,9 +33,11 @@ export const configSchema = z
     collector: collectorConfigSchema.default(collectorConfigSchema.parse({})),
     auth: authConfigSchema.default(authConfigSchema.parse({})),
     governor: governorConfigSchema.default(governorConfigSchema.parse({})),
+    experiments: experimentsConfigSchema.default(experimentsConfigSchema.parse({})),
     analysis: analysisConfigSchema.default(analysisConfigSchema.parse({})),
     otlpMetrics: otlpMetricsConfigSchema.default(otlpMetricsConfigSchema.parse({})),
     traces: tracesConfigSchema.default(tracesConfigSchema.parse({})),
+    slo: sloConfigSchema.default(sloConfigSchema.parse({})),
   })
   .strict();
 

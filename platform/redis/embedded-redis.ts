@@ -31,7 +31,9 @@ export async function startEmbeddedRedis(dataDir: string, logger: Logger): Promi
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec',
       '--save', '60 1', '--daemonize', 'no', '--protected-mode', 'yes', '--logfile', '', '--pidfile', resolve(dir, 'redis.pid')],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    // Its own process group: a Ctrl-C in the terminal must not stop Redis
+    // while Faultline is still draining into it; stop() ends it last.
+    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   const spawned = await new Promise<ChildProcess>((resolvePromise, reject) => {
     child.once('spawn', () => resolvePromise(child));
