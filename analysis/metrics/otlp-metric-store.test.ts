@@ -115,6 +115,19 @@ describe('OTLP metrics exposition', () => {
     assert.equal(store.families.size, 0);
   });
 
+  it('lets a metric in once the family it conflicted with has expired', () => {
+    const clock = { ms: 0 };
+    const drops: Array<[DropReason, number]> = [];
+    const store = makeStore(clock, drops);
+    store.consume(batch('svc', 'latency', 's', { type: 'gauge', points: [num(1, 1)] }));
+    store.consume(batch('svc', 'latency', 'ms', { type: 'gauge', points: [num(1, 250)] }));
+    assert.deepEqual(drops, [['name_conflict', 1]]);
+    clock.ms = 400_000;
+    store.expire();
+    store.consume(batch('svc', 'latency', 'ms', { type: 'gauge', points: [num(2, 250)] }));
+    assert.match(renderExposition(store), /^latency_seconds\{job="svc",instance="i-1"\} 0.25$/m);
+  });
+
   it('counts points of new series beyond maxSeries instead of storing them', () => {
     const drops: Array<[DropReason, number]> = [];
     const store = makeStore({ ms: 0 }, drops, { maxSeries: 2 });

@@ -85,7 +85,8 @@ export class OtlpMetricStore {
       if (family.series.size === 0) {
         this.families.delete(name);
         for (const sample of sampleNames(family.name, family.kind)) this.sampleOwners.delete(sample);
-        for (const [k, r] of this.resolved) if (r.family === family) this.resolved.delete(k);
+        // Forget this family's resolutions, and the conflicts it caused.
+        for (const [k, r] of this.resolved) if (r.family === family || r.reason === 'name_conflict') this.resolved.delete(k);
       }
     }
     for (const [key, t] of this.targets) if (t.lastSeenMs < cutoff) this.targets.delete(key);
@@ -172,7 +173,7 @@ export class OtlpMetricStore {
         result = { family };
       }
     }
-    // Conflicts are remembered only while the winning family lives (see expire()).
+    // Conflicts are remembered until a family expires (see expire()).
     if (result.family || this.resolved.size < 10_000) this.resolved.set(key, result);
     return result;
   }

@@ -48,6 +48,20 @@ describe('USE per service instance', () => {
     assert.equal(use.forService('s')[0].errors.network_errors_per_second, 2);
   });
 
+  it('lists no instance for a service whose metrics carry no USE signal', () => {
+    const use = new UseStore({ instanceTtlMs: 300_000, now: () => 0, sink: () => undefined });
+    use.consume({
+      receivedAtMs: 0, dataPointCount: 1,
+      resourceMetrics: [{
+        resource: resourceFromAttributes({ 'service.name': 'worker' }),
+        scopeMetrics: [{ scope: { name: '' }, metrics: [{ name: 'jobs.done', description: '', unit: '', data: {
+          type: 'gauge', points: [{ attributes: {}, startTimeUnixMs: 0, timeUnixMs: 1, flags: 0, value: 1, isInt: true }],
+        } }] }],
+      }],
+    });
+    assert.deepEqual(use.forService('worker'), []);
+  });
+
   it('forgets instances without metrics for the TTL (fake clock)', () => {
     const clock = { ms: 0 };
     const use = new UseStore({ instanceTtlMs: 1000, now: () => clock.ms, sink: () => undefined });

@@ -78,6 +78,8 @@ export class UseStore {
     const out: UseInstance[] = [];
     for (const i of this.instances.values()) {
       if (i.service !== name) continue;
+      const signals = Object.keys(i.utilization).length + Object.keys(i.saturation).length + Object.keys(i.errors).length;
+      if (signals === 0) continue; // sends metrics, but none USE is derived from
       const { previous: _previous, ...view } = i;
       out.push(view);
     }
