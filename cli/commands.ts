@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { chaosCommand } from './commands/chaos.ts';
 import { dashboardsCommand } from './commands/dashboards.ts';
 import { demoCommand } from './commands/demo.ts';
 import { scenarioCommand } from './commands/scenario.ts';
@@ -8,4 +9,4 @@ import { agentCommand } from './commands/agent.ts';
 import { proxyCommand } from './commands/proxy.ts';
 
 // Every `faultline` subcommand, in the order `--help` lists them.
-export const commandFactories: Array<() => Command> = [upCommand, dashboardsCommand, scenarioCommand, demoCommand, proxyCommand, agentCommand, sloCommand];
+export const commandFactories: Array<() => Command> = [upCommand, dashboardsCommand, scenarioCommand, demoCommand, proxyCommand, agentCommand, sloCommand, chaosCommand];
