@@ -1,28 +1,15 @@
 // Trace and span IDs: bytes to lowercase hex (the model's form) and back.
+import { internHexId } from './intern.ts';
 
-// Char codes of the two hex digits of every byte value: [hi0, lo0, hi1, lo1, ...].
-const hexCodes = new Uint16Array(512);
-for (let b = 0; b < 256; b++) {
-  const h = b.toString(16).padStart(2, '0');
-  hexCodes[2 * b] = h.charCodeAt(0);
-  hexCodes[2 * b + 1] = h.charCodeAt(1);
-}
+const hexByte: string[] = [];
+for (let b = 0; b < 256; b++) hexByte.push(b.toString(16).padStart(2, '0'));
 
-const codes = new Uint16Array(32);
-
-/** Lowercase hex of buf[s, e). IDs are 8 or 16 bytes; one fromCharCode call keeps the string flat. */
+/** Lowercase hex of buf[s, e); 8- and 16-byte IDs are interned. */
 export function bytesToHex(buf: Uint8Array, s: number, e: number): string {
   const n = e - s;
-  if (n === 16 || n === 8) {
-    for (let i = 0; i < n; i++) {
-      const b = buf[s + i] << 1;
-      codes[2 * i] = hexCodes[b];
-      codes[2 * i + 1] = hexCodes[b + 1];
-    }
-    return String.fromCharCode.apply(null, n === 16 ? (codes as unknown as number[]) : (codes.subarray(0, 16) as unknown as number[]));
-  }
+  if (n === 16 || n === 8) return internHexId(buf, s, n);
   let out = '';
-  for (let i = s; i < e; i++) out += String.fromCharCode(hexCodes[buf[i] << 1], hexCodes[(buf[i] << 1) + 1]);
+  for (let i = s; i < e; i++) out += hexByte[buf[i]];
   return out;
 }
 

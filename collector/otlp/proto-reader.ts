@@ -1,4 +1,5 @@
 import { ErrorCode, FaultlineError } from '../../platform/errors.ts';
+import { internUtf8 } from './intern.ts';
 
 // A protobuf wire-format reader over one request body. It reads straight from
 // the buffer (no intermediate message objects) and throws InvalidInput for
@@ -26,8 +27,6 @@ const TWO_32 = 4294967296;
 export function invalidProto(message: string): FaultlineError {
   return new FaultlineError(ErrorCode.InvalidInput, `invalid OTLP protobuf: ${message}`);
 }
-
-const utf8 = new TextDecoder('utf-8');
 
 export class ProtoReader {
   readonly buf: Uint8Array;
@@ -180,7 +179,7 @@ export class ProtoReader {
     const e = this.len(end);
     const s = this.pos;
     this.pos = e;
-    return decodeUtf8(this.buf, s, e);
+    return internUtf8(this.buf, s, e);
   }
 
   /** A copy of a bytes field (so decoded data does not pin the request body). */
@@ -242,20 +241,4 @@ export class ProtoReader {
   private truncated(what: string) {
     return invalidProto(`truncated ${what} at byte ${this.pos}`);
   }
-}
-
-/** UTF-8 decoding with a fast path for short ASCII strings (attribute keys, names, most values). */
-export function decodeUtf8(buf: Uint8Array, s: number, e: number): string {
-  const n = e - s;
-  if (n === 0) return '';
-  if (n <= 24) {
-    let out = '';
-    for (let i = s; i < e; i++) {
-      const c = buf[i];
-      if (c >= 0x80) return utf8.decode(buf.subarray(s, e));
-      out += String.fromCharCode(c);
-    }
-    return out;
-  }
-  return utf8.decode(buf.subarray(s, e));
 }
