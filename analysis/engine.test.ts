@@ -83,6 +83,15 @@ describe('AnalysisEngine', () => {
     assert.deepEqual(graph.mostDependedOn, [{ node: 'api', callers: 1 }, { node: 'web', callers: 1 }]);
   });
 
+  it('a late tick closes every step it missed, the missed ones quiet', () => {
+    const { clock, engine, points } = setup();
+    for (let i = 0; i < 10; i++) engine.consumeTraces(toBatch(call(5)));
+    clock.nowMs += 35_000;
+    engine.tick();
+    const rates = points.filter(([k]) => k.service === 'api' && !k.operation && k.signal === 'rate_rps').map(([, at, v]) => [at - START_MS, v]);
+    assert.deepEqual(rates, [[0, 1], [10_000, 0], [20_000, 0]]);
+  });
+
   it('forgets services idle past the expiry', () => {
     const { clock, engine } = setup();
     engine.consumeTraces(toBatch(call(5)));

@@ -116,8 +116,11 @@ export class AnalysisEngine implements BatchConsumer {
     const current = this.stepStart(nowMs);
     if (current <= this.openStepStartMs) return;
     // Spans are counted into the step that is open when they arrive, so the
-    // closed step holds exactly the arrivals of its 10 s.
-    this.red.closeStep(this.openStepStartMs, nowMs);
+    // closed step holds exactly the arrivals of its 10 s. A late timer (a
+    // blocked event loop) closes every step it missed; those read as quiet.
+    const stepMs = this.config.series.stepMs;
+    const first = Math.max(this.openStepStartMs, current - this.series.capacity * stepMs);
+    for (let step = first; step < current; step += stepMs) this.red.closeStep(step, nowMs);
     this.openStepStartMs = current;
     this.spanMetrics.expire(nowMs);
     this.series.sweep(nowMs);
