@@ -66,7 +66,7 @@ export class OtlpMetricStore {
     for (const rm of batch.resourceMetrics) {
       this.touchTarget(rm.resource, nowMs);
       for (const sm of rm.scopeMetrics) {
-        const prefix = targetAndScopeLabels(rm.resource, this.opts.scopeLabels ? sm.scope : { name: '' });
+        const prefix = formatLabels(targetAndScopeLabels(rm.resource, this.opts.scopeLabels ? sm.scope : { name: '' }));
         for (const metric of sm.metrics) this.consumeMetric(metric, prefix, nowMs);
       }
     }
@@ -102,7 +102,8 @@ export class OtlpMetricStore {
     this.targets.set(key, { labels: formatLabels(targetInfoLabels(resource)), lastSeenMs: nowMs });
   }
 
-  private consumeMetric(metric: Metric, prefix: Array<[string, string]>, nowMs: number): void {
+  /** `prefix` is the formatted job/instance/scope labels every point of the scope starts with. */
+  private consumeMetric(metric: Metric, prefix: string, nowMs: number): void {
     const d = metric.data;
     const kind: PromKind =
       d.type === 'gauge' ? 'gauge'
@@ -117,7 +118,8 @@ export class OtlpMetricStore {
     }
     const reserved = reservedFor(kind);
     for (const p of d.points) {
-      const labels = formatLabels([...prefix, ...attributeLabels(p.attributes, reserved)]);
+      const attrs = formatLabels(attributeLabels(p.attributes, reserved));
+      const labels = attrs === '' ? prefix : `${prefix},${attrs}`;
       if ((p.flags & FLAG_NO_RECORDED_VALUE) !== 0) {
         this.remove(family, labels);
         continue;
