@@ -13,10 +13,18 @@ export function requestRate(matchers: string, by: string): string {
   return `sum by (${by}) (rate(traces_span_metrics_calls_total{${matchers}}[${RATE}]))`;
 }
 
+/**
+ * `part / total`, where series with no `part` at all read 0 rather than
+ * vanish (a service without errors has an error ratio of 0, not none).
+ */
+export function ratioOrZero(part: string, total: string): string {
+  return `(${part} or ${total} * 0) / ${total}`;
+}
+
 export function errorRatio(matchers: string, by: string): string {
-  return (
-    `sum by (${by}) (rate(traces_span_metrics_calls_total{${matchers}, status_code="STATUS_CODE_ERROR"}[${RATE}]))` +
-    ` / sum by (${by}) (rate(traces_span_metrics_calls_total{${matchers}}[${RATE}]))`
+  return ratioOrZero(
+    `sum by (${by}) (rate(traces_span_metrics_calls_total{${matchers}, status_code="STATUS_CODE_ERROR"}[${RATE}]))`,
+    `sum by (${by}) (rate(traces_span_metrics_calls_total{${matchers}}[${RATE}]))`,
   );
 }
 
@@ -30,9 +38,9 @@ export function edgeRate(matchers: string): string {
 }
 
 export function edgeErrorRatio(matchers: string): string {
-  return (
-    `sum by (client, server) (rate(traces_service_graph_request_failed_total{${matchers}}[${RATE}]))` +
-    ` / sum by (client, server) (rate(traces_service_graph_request_total{${matchers}}[${RATE}]))`
+  return ratioOrZero(
+    `sum by (client, server) (rate(traces_service_graph_request_failed_total{${matchers}}[${RATE}]))`,
+    `sum by (client, server) (rate(traces_service_graph_request_total{${matchers}}[${RATE}]))`,
   );
 }
 

@@ -6,5 +6,6 @@ export const SLO_METRICS = {
   burnRate: 'faultline_slo_burn_rate',
   budgetRemaining: 'faultline_slo_error_budget_remaining_ratio',
   timeToExhaustion: 'faultline_slo_time_to_exhaustion_seconds',
-  alertFiring: 'faultline_slo_alert_firing',
+  /** Gauge per slo, severity and state (pending, firing). */
+  alerts: 'faultline_slo_alerts_active',
 } as const;

@@ -2,7 +2,14 @@ import { QueryVariableBuilder, RowBuilder, VariableRefresh, VariableSort } from 
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { UID, faultlineDashboard } from '../common.ts';
 import { prometheus } from '../datasources.ts';
-import { errorRatioPanel, latencyPanel, requestRatePanel } from '../panels/red.ts';
+import {
+  errorRatioPanel,
+  instanceErrorRatioPanel,
+  instanceLatencyPanel,
+  instanceRatePanel,
+  latencyPanel,
+  requestRatePanel,
+} from '../panels/red.ts';
 import { edgesTablePanel } from '../panels/service-graph.ts';
 import { usePanels } from '../panels/use.ts';
 import { serverSpans } from '../queries.ts';
@@ -23,9 +30,9 @@ export function serviceDashboard() {
     .withPanel(errorRatioPanel(serverSpans(), 'span_name', '{{span_name}}').gridPos({ x: 8, y: 1, w: 8, h: 9 }))
     .withPanel(latencyPanel(serverSpans(), 'span_name', '{{span_name}}').gridPos({ x: 16, y: 1, w: 8, h: 9 }))
     .withRow(new RowBuilder('Per instance'))
-    .withPanel(requestRatePanel(serverSpans(), 'instance', '{{instance}}').gridPos({ x: 0, y: 11, w: 8, h: 9 }))
-    .withPanel(errorRatioPanel(serverSpans(), 'instance', '{{instance}}').gridPos({ x: 8, y: 11, w: 8, h: 9 }))
-    .withPanel(latencyPanel(serverSpans(), 'instance', '{{instance}}').gridPos({ x: 16, y: 11, w: 8, h: 9 }))
+    .withPanel(instanceRatePanel().gridPos({ x: 0, y: 11, w: 8, h: 9 }))
+    .withPanel(instanceErrorRatioPanel().gridPos({ x: 8, y: 11, w: 8, h: 9 }))
+    .withPanel(instanceLatencyPanel().gridPos({ x: 16, y: 11, w: 8, h: 9 }))
     .withRow(new RowBuilder('Edges'))
     .withPanel(edgesTablePanel('client=~"$service"').title('Calls from $service').gridPos({ x: 0, y: 21, w: 12, h: 8 }))
     .withPanel(edgesTablePanel('server=~"$service"').title('Calls to $service').gridPos({ x: 12, y: 21, w: 12, h: 8 }))

@@ -1,4 +1,4 @@
-import { errorRatio, latencyQuantile, requestRate } from '../queries.ts';
+import { errorRatio, latencyQuantile, ratioOrZero, requestRate } from '../queries.ts';
 import { promQuery, thresholds, timeseries } from './common.ts';
 
 // RED panels over span metrics. `matchers` selects the spans; `by` is the
@@ -20,4 +20,36 @@ export function latencyPanel(matchers: string, by: string, legend: string) {
     .withTarget(promQuery(latencyQuantile(0.5, matchers, by), `p50 ${legend}`, 'A'))
     .withTarget(promQuery(latencyQuantile(0.95, matchers, by), `p95 ${legend}`, 'B'))
     .withTarget(promQuery(latencyQuantile(0.99, matchers, by), `p99 ${legend}`, 'C'));
+}
+
+// Per instance, from the HTTP server duration histogram the instances' own
+// OpenTelemetry instrumentation reports (http.server.request.duration),
+// which carries job/instance; span metrics are per service.
+const HTTP = 'http_server_request_duration_seconds';
+const JOB = 'job=~"(.*/)?$service"';
+
+export function instanceRatePanel() {
+  return timeseries('Request rate per instance', 'reqps').withTarget(
+    promQuery(`sum by (instance) (rate(${HTTP}_count{${JOB}}[$__rate_interval]))`, '{{instance}}'),
+  );
+}
+
+export function instanceErrorRatioPanel() {
+  return timeseries('5xx ratio per instance', 'percentunit')
+    .thresholds(thresholds(0.01, 0.05))
+    .withTarget(
+      promQuery(
+        ratioOrZero(
+          `sum by (instance) (rate(${HTTP}_count{${JOB}, http_response_status_code=~"5.."}[$__rate_interval]))`,
+          `sum by (instance) (rate(${HTTP}_count{${JOB}}[$__rate_interval]))`,
+        ),
+        '{{instance}}',
+      ),
+    );
+}
+
+export function instanceLatencyPanel() {
+  return timeseries('Latency p99 per instance', 's')
+    .thresholds(thresholds(0.3, 1))
+    .withTarget(promQuery(`histogram_quantile(0.99, sum by (le, instance) (rate(${HTTP}_bucket{${JOB}}[$__rate_interval])))`, 'p99 {{instance}}'));
 }

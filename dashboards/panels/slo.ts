@@ -16,7 +16,7 @@ export function activeAlertsStat() {
     .datasource(prometheus)
     .unit('none')
     .thresholds(thresholds(1, 1))
-    .withTarget(promQuery(`sum(${SLO_METRICS.alertFiring}) or vector(0)`, 'firing'));
+    .withTarget(promQuery(`sum(${SLO_METRICS.alerts}{state="firing"}) or vector(0)`, 'firing'));
 }
 
 export function budgetRemainingBars(filter = '') {
@@ -56,6 +56,6 @@ export function timeToExhaustionPanel() {
 }
 
 export function alertStatePanel() {
-  return timeseries('Alerts firing', 'none')
-    .withTarget(promQuery(`max by (slo, severity) (${SLO_METRICS.alertFiring}{${SLO_FILTER}})`, '{{slo}} {{severity}}'));
+  return timeseries('Alerts (pending, firing)', 'none')
+    .withTarget(promQuery(`max by (slo, severity, state) (${SLO_METRICS.alerts}{${SLO_FILTER}})`, '{{slo}} {{severity}} {{state}}'));
 }

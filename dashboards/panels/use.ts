@@ -11,7 +11,7 @@ export function usePanels() {
     timeseries('CPU utilisation (process)', 'percentunit')
       .max(1)
       .thresholds(thresholds(0.7, 0.9))
-      .withTarget(promQuery(`max by (instance) (process_cpu_utilization_ratio{${JOB}})`, '{{instance}}')),
+      .withTarget(promQuery(`sum by (instance) (process_cpu_utilization{${JOB}})`, '{{instance}}')),
     timeseries('Memory (heap used)', 'bytes')
       .withTarget(promQuery(`sum by (instance) (v8js_memory_heap_used_bytes{${JOB}})`, '{{instance}}')),
     timeseries('Saturation: event-loop delay p99', 's')
@@ -19,10 +19,10 @@ export function usePanels() {
       .withTarget(promQuery(`max by (instance) (nodejs_eventloop_delay_p99_seconds{${JOB}})`, '{{instance}}')),
     timeseries('Host CPU utilisation', 'percentunit')
       .max(1)
-      .withTarget(promQuery(`avg by (instance) (system_cpu_utilization_ratio{${JOB}})`, '{{instance}}')),
+      .withTarget(promQuery(`1 - avg by (instance) (system_cpu_utilization{${JOB}, system_cpu_state="idle"})`, '{{instance}}')),
     timeseries('Host memory utilisation', 'percentunit')
       .max(1)
-      .withTarget(promQuery(`sum by (instance) (system_memory_utilization_ratio{${JOB}, system_memory_state="used"})`, '{{instance}}')),
+      .withTarget(promQuery(`max by (instance) (system_memory_utilization{${JOB}, system_memory_state="used"})`, '{{instance}}')),
     timeseries('Errors: network', 'ops')
       .withTarget(promQuery(`sum by (instance) (rate(system_network_errors_total{${JOB}}[$__rate_interval]))`, '{{instance}}')),
   ];
