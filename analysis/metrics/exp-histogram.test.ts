@@ -46,6 +46,16 @@ describe('exponential histogram as classic buckets', () => {
     assert.equal(s.count, 14);
   });
 
+  it('has no sum once a point came without one', () => {
+    const s = new ExpHistogramState(0);
+    s.add({ ...point(0, [0, [1]]), sum: 2 });
+    assert.equal(s.sum, 2);
+    s.add({ ...point(0, [0, [1]]), sum: undefined });
+    assert.equal(s.sum, undefined);
+    s.reset(0);
+    assert.equal(s.sum, 0);
+  });
+
   it('applies the unit scale to every bound', () => {
     const s = new ExpHistogramState(0);
     s.add(point(0, [0, [1, 1]]));

@@ -18,7 +18,8 @@ export interface ClassicBuckets {
 export class ExpHistogramState {
   scale: number;
   count = 0;
-  sum = 0;
+  /** Undefined once a point came without a sum (SDKs omit it when values may be negative). */
+  sum: number | undefined = 0;
   zeroCount = 0;
   zeroThreshold = 0;
   private positive = new Map<number, number>();
@@ -35,7 +36,7 @@ export class ExpHistogramState {
     addBuckets(this.positive, p.positive, shift);
     addBuckets(this.negative, p.negative, shift);
     this.count += p.count;
-    this.sum += p.sum ?? 0;
+    this.sum = this.sum === undefined || p.sum === undefined ? undefined : this.sum + p.sum;
     this.zeroCount += p.zeroCount;
     this.zeroThreshold = Math.max(this.zeroThreshold, p.zeroThreshold);
     while (span(this.positive) > MAX_EXP_BUCKETS || span(this.negative) > MAX_EXP_BUCKETS) this.downscale(1);

@@ -43,7 +43,7 @@ function renderSeries(out: string[], f: Family, s: Series): void {
         out.push(`${f.name}_bucket${braces(s.labels, `le="${formatValue(bounds[i])}"`)} ${cumulative[i]}\n`);
       }
       out.push(`${f.name}_bucket${braces(s.labels, 'le="+Inf"')} ${s.state.count}\n`);
-      out.push(`${f.name}_sum${braces(s.labels)} ${formatValue(s.state.sum * scale)}\n`);
+      if (s.state.sum !== undefined) out.push(`${f.name}_sum${braces(s.labels)} ${formatValue(s.state.sum * scale)}\n`);
       out.push(`${f.name}_count${braces(s.labels)} ${s.state.count}\n`);
       return;
     }
