@@ -10,12 +10,18 @@ import type { TargetKind } from './target.ts';
 /** Undoes an applied fault. Idempotent: the second call resolves and does nothing. */
 export type Revert = () => Promise<void>;
 
-/** The part of a fault proxy a fault needs (chaos/proxy implements it). */
+/**
+ * The part of a fault proxy a fault needs: a proxy in this process
+ * (chaos/proxy/fault-proxy.ts) or one reached over its control API
+ * (chaos/proxy/remote-proxy.ts).
+ */
 export interface FaultProxyHandle {
   readonly name: string;
-  addFault(spec: ProxyFaultSpec, leaseMs: number, owner?: string): { id: string };
-  renewFault(id: string, leaseMs: number): void;
+  addFault(spec: ProxyFaultSpec, leaseMs: number, owner?: string): { id: string } | Promise<{ id: string }>;
+  renewFault(id: string, leaseMs: number): void | Promise<void>;
   removeFault(id: string): Promise<void>;
+  /** Removes every fault `owner` added (crash recovery); returns how many. */
+  removeFaultsOwnedBy(owner: string): Promise<number>;
 }
 
 /** A target after resolution: what apply acts on. Resolved once and recorded. */

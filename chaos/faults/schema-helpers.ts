@@ -28,3 +28,20 @@ export function ms(): z.ZodNumber {
 export function percent(): z.ZodNumber {
   return num().gt(0, { error: 'must be more than 0' }).max(100, { error: 'must be at most 100' });
 }
+
+/**
+ * `key.path: message` lines, as platform/config/load.ts's describeZodError
+ * writes them. Kept here because the config schema composes part schemas
+ * that import the fault types: importing load.ts from here would be a cycle.
+ */
+export function describeIssues(error: z.ZodError, prefix = ''): string {
+  return error.issues
+    .map((issue) => {
+      if (issue.code === 'unrecognized_keys') {
+        return issue.keys.map((k) => `${prefix}${[...issue.path.map(String), k].join('.')}: unknown key`).join('\n');
+      }
+      const where = issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)';
+      return `${prefix}${where}: ${issue.message}`;
+    })
+    .join('\n');
+}

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { ErrorCode, FaultlineError } from '../../platform/errors.ts';
-import { describeZodError } from '../../platform/config/load.ts';
-import { int, ms, num, percent, str } from './schema-helpers.ts';
+import { describeIssues, int, ms, num, percent, str } from './schema-helpers.ts';
 
 // The fault spec language, decoded in two steps as toxiproxy's AddToxicJson
 // does: the envelope (type, name, share, direction) first, then the type's own
@@ -150,11 +149,11 @@ export function parseFaultSpec(input: unknown, key = 'fault'): FaultSpec {
   }
   const envelope = envelopeSchema.safeParse(input);
   if (!envelope.success) {
-    throw new FaultlineError(ErrorCode.InvalidInput, describeZodError(envelope.error, `${key}.`));
+    throw new FaultlineError(ErrorCode.InvalidInput, describeIssues(envelope.error, `${key}.`));
   }
   const result = faultSpecSchema.safeParse(input);
   if (!result.success) {
-    throw new FaultlineError(ErrorCode.InvalidInput, describeZodError(result.error, `${key}.`));
+    throw new FaultlineError(ErrorCode.InvalidInput, describeIssues(result.error, `${key}.`));
   }
   return result.data;
 }

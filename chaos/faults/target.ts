@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { describeZodError } from '../../platform/config/load.ts';
 import { ErrorCode, FaultlineError } from '../../platform/errors.ts';
-import { int, str } from './schema-helpers.ts';
+import { describeIssues, int, str } from './schema-helpers.ts';
 
 // Where a fault goes, as written in a spec (`target:`), before resolution.
 // The agent resolves a selector once into a ResolvedTarget (fault.ts).
@@ -39,7 +38,7 @@ export type TargetKind = TargetSelector['kind'];
 
 export function parseTargetSelector(input: unknown, key = 'target'): TargetSelector {
   const result = targetSelectorSchema.safeParse(input);
-  if (!result.success) throw new FaultlineError(ErrorCode.InvalidInput, describeZodError(result.error, `${key}.`));
+  if (!result.success) throw new FaultlineError(ErrorCode.InvalidInput, describeIssues(result.error, `${key}.`));
   return result.data;
 }
 

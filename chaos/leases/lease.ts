@@ -10,7 +10,7 @@ export type RenewListener = (expiresAt: number, ttlMs: number) => void;
 
 export class Lease {
   private listeners: RenewListener[] = [];
-  constructor(readonly id: string, public expiresAt: number) {}
+  constructor(readonly id: string, public expiresAt: number, public ttlMs: number) {}
 
   /** Called after every renewal (for components that keep their own deadline). */
   onRenew(listener: RenewListener): void {
@@ -20,6 +20,7 @@ export class Lease {
   /** @internal */
   extend(expiresAt: number, ttlMs: number): void {
     this.expiresAt = expiresAt;
+    this.ttlMs = ttlMs;
     for (const listener of this.listeners) listener(expiresAt, ttlMs);
   }
 }
@@ -56,7 +57,7 @@ export class LeaseTable {
   open(id: string, ttlMs: number): Lease {
     if (this.entries.has(id)) throw new FaultlineError(ErrorCode.Conflict, `a lease ${id} is already held`);
     assertTtl(ttlMs);
-    const lease = new Lease(id, this.clock.now() + ttlMs);
+    const lease = new Lease(id, this.clock.now() + ttlMs, ttlMs);
     const entry: Entry = { lease, cancelTimer: () => {} };
     this.entries.set(id, entry);
     this.schedule(entry, ttlMs);

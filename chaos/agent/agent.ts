@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { ErrorCode, FaultlineError } from '../../platform/errors.ts';
+import type { Logger } from '../../platform/logger.ts';
+import { listNetns } from '../drivers/network/iptables.ts';
+import type { FaultProxy } from '../proxy/fault-proxy.ts';
+import type { RemoteProxy } from '../proxy/remote-proxy.ts';
+import { parseAgentCommand, type AgentResult } from './commands.ts';
+import { agentConfigSchema, type AgentConfigInput } from './config.ts';
+import { FaultExecutor, type ApplyRequest } from './fault-executor.ts';
+import { Journal } from './journal.ts';
+import { agentKeys, assertAgentName } from './keys.ts';
+import { removeLeftovers, type LeftoverReport } from './leftovers.ts';
+import { bullConnection } from './redis-options.ts';
+
+// The host agent: removes its own leftovers first, then takes commands from
+// its BullMQ queue (faultline-agent-<name>) and advertises itself and its
+// targets with a heartbeat. Faults live on leases held in this process, so
+// if Redis goes away no renewal arrives and every fault ends with its lease.
+
+const heartbeatScript = readFileSync(new URL('./heartbeat.lua', import.meta.url), 'utf8');
+const withdrawScript = readFileSync(new URL('./withdraw.lua', import.meta.url), 'utf8');
+
+export interface AgentOptions {
+  name: string;
+  redisUrl: string;
+  /** Fault proxies this agent drives: in this process (e.g. the scenario runner's) or standalone ones over their control API. */
+  proxies?: Array<FaultProxy | RemoteProxy>;
+  logger: Logger;
+  config?: AgentConfigInput;
+}
+
+export interface AgentAdvertisement {
+  name: string;
+  host: string;
+  pid: number;
+  startedAtMs: number;
+  atMs: number;
+  targets: {
+    proxies: Array<{ name: string; listen?: string; upstream?: string; control?: string }>;
+    namespaces: string[];
+    /** Target kinds this agent can act on. */
+    kinds: string[];
+  };
+  faults: number;
+}
+
+export interface Agent {
+  name: string;
+  executor: FaultExecutor;
+  /** What the start-up clean-up removed. */
+  leftovers: LeftoverReport;
+  /** Runs one command as if it came from the queue (for embedding and tests). */
+  execute(data: unknown): Promise<AgentResult>;
+  /** Reverts everything, withdraws the advertisement, closes connections. */
+  stop(): Promise<void>;
+}
+
+export async function createAgent(options: AgentOptions): Promise<Agent> {
+  const name = assertAgentName(options.name);
+  const config = agentConfigSchema.parse(options.config ?? {});
+  const logger = options.logger.child({ agent: name });
+  const proxies = new Map((options.proxies ?? []).map((p) => [p.name, p]));
+  const journal = new Journal(join(config.stateDir, `${name}.journal.json`));
+  // Before anything else: whatever an earlier run of this agent left.
+  const leftovers = await removeLeftovers(name, journal, proxies.values(), logger);
+
+  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  redis.on('error', (err) => logger.warn({ err: err.message }, 'agent redis connection error'));
+  const executor = new FaultExecutor({ owner: name, proxies, journal, logger, redis, maxLeaseMs: config.maxLeaseMs });
+  const startedAtMs = Date.now();
+
+  const execute = async (data: unknown): Promise<AgentResult> => {
+    const command = parseAgentCommand(data);
+    switch (command.op) {
+      case 'apply': {
+        if (Date.now() > command.sentAtMs + command.leaseMs) {
+          throw new FaultlineError(ErrorCode.Conflict, `fault ${command.faultId}: the command is older than its lease; not applied`);
+        }
+        const request: ApplyRequest = { faultId: command.faultId, fault: command.fault, target: command.target, leaseMs: command.leaseMs };
+        return { op: 'apply', fault: await executor.apply(request) };
+      }
+      case 'renew':
+        return { op: 'renew', faultId: command.faultId, ...executor.renew(command.faultId, command.leaseMs) };
+      case 'revert':
+        return { op: 'revert', faultId: command.faultId, reverted: await executor.revert(command.faultId) };
+      case 'revert-all':
+        return { op: 'revert-all', reverted: await executor.revertAll() };
+      case 'list':
+        return { op: 'list', faults: executor.list() };
+    }
+  };
+
+  const worker = new Worker(agentKeys.queue(name), async (job: Job) => execute(job.data), {
+    connection: bullConnection(options.redisUrl),
+    concurrency: config.concurrency,
+  });
+  worker.on('error', (err) => logger.warn({ err: err.message }, 'agent worker error'));
+  worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: err.message }, 'agent command failed'));
+
+  const advertise = async () => {
+    const ad: AgentAdvertisement = {
+      name, host: hostname(), pid: process.pid, startedAtMs, atMs: Date.now(),
+      targets: {
+        proxies: [...proxies.values()].map((p) => ('controlUrl' in p
+          ? { name: p.name, control: p.controlUrl }
+          : { name: p.name, listen: `${p.host}:${p.port}`, upstream: `${p.upstream.host}:${p.upstream.port}` })),
+        namespaces: await listNetns(),
+        kinds: ['process', 'network', 'host', ...(proxies.size > 0 ? ['proxy'] : [])],
+      },
+      faults: executor.list().length,
+    };
+    await redis.eval(heartbeatScript, 2, agentKeys.heartbeat(name), agentKeys.index(), name, JSON.stringify(ad), String(Date.now()), String(config.heartbeatTtlMs));
+  };
+  const beat = () => advertise().catch((err: unknown) => logger.warn({ err }, 'heartbeat failed'));
+  await beat();
+  const timer = setInterval(beat, config.heartbeatIntervalMs);
+  logger.info({ queue: agentKeys.queue(name), proxies: [...proxies.keys()] }, 'agent ready');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    name,
+    executor,
+    leftovers,
+    execute,
+    stop() {
+      stopping ??= (async () => {
+        clearInterval(timer);
+        await worker.close();
+        const reverted = await executor.revertAll().catch((err: unknown) => {
+          logger.error({ err }, 'some faults failed to revert on stop');
+          return -1;
+        });
+        await redis.eval(withdrawScript, 2, agentKeys.heartbeat(name), agentKeys.index(), name).catch(() => undefined);
+        await redis.quit().catch(() => redis.disconnect());
+        logger.info({ reverted }, 'agent stopped');
+      })();
+      return stopping;
+    },
+  };
+}

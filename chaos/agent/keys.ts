@@ -1,0 +1,19 @@
+// Every Redis key and BullMQ queue name the agents use, built here only.
+
+const PREFIX = 'faultline';
+
+export const agentKeys = {
+  /** BullMQ queue an agent takes its commands from (BullMQ forbids ':' in names). */
+  queue: (agent: string) => `${PREFIX}-agent-${agent}`,
+  /** String with the agent's latest advertisement (JSON), expiring with its heartbeat TTL. */
+  heartbeat: (agent: string) => `${PREFIX}:agent:${agent}`,
+  /** Sorted set of agent names scored by their latest heartbeat (ms). */
+  index: () => `${PREFIX}:agents`,
+};
+
+export function assertAgentName(name: string): string {
+  if (!/^[A-Za-z0-9_.-]{1,100}$/.test(name)) {
+    throw new Error(`agent name "${name}": use letters, digits, '_', '.', '-' (at most 100)`);
+  }
+  return name;
+}

@@ -1,0 +1,42 @@
+import { Command } from 'commander';
+import { parseHostPort } from '../../chaos/cli-args.ts';
+import { controlApp, startControlServer } from '../../chaos/proxy/control-api.ts';
+import { startFaultProxy } from '../../chaos/proxy/fault-proxy.ts';
+import { createLogger } from '../../platform/logger.ts';
+
+export function proxyCommand(): Command {
+  return new Command('proxy')
+    .description('run a standalone fault proxy in front of one service instance, with an HTTP control API for faults')
+    .requiredOption('--listen <addr>', 'where to accept connections, e.g. :9001 or 0.0.0.0:9001')
+    .requiredOption('--upstream <addr>', 'the service instance, host:port')
+    .requiredOption('--name <name>', 'proxy name used as fault target, e.g. payments-1')
+    .option('--control-port <port>', 'control API port on 127.0.0.1 (0 = free port)', '0')
+    .option('--control-host <host>', 'control API address', '127.0.0.1')
+    .option('--control-token <token>', 'require Authorization: Bearer TOKEN on the control API; env FAULTLINE_PROXY_TOKEN')
+    .option('--log-level <level>', 'log level', 'info')
+    .action(async (opts: Record<string, string>) => {
+      const logger = createLogger({ level: opts.logLevel, name: 'faultline-proxy' });
+      const listen = parseHostPort(opts.listen, '--listen');
+      const upstream = parseHostPort(opts.upstream, '--upstream');
+      const control = parseHostPort(`${opts.controlHost.includes(':') ? `[${opts.controlHost}]` : opts.controlHost}:${opts.controlPort}`, '--control-port');
+      const proxy = await startFaultProxy({
+        name: opts.name, listenHost: listen.host, listenPort: listen.port, upstreamHost: upstream.host, upstreamPort: upstream.port, logger,
+      });
+      const token = opts.controlToken ?? process.env.FAULTLINE_PROXY_TOKEN;
+      const server = await startControlServer(controlApp(proxy, logger, token), control.host, control.port);
+      logger.info({ name: proxy.name, listen: `${proxy.host}:${proxy.port}`, control: `http://${control.host}:${server.port}`, token: Boolean(token) }, 'faultline proxy ready');
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        logger.info({ signal }, 'stopping: reverting every fault');
+        void (async () => {
+          await server.close();
+          await proxy.close();
+          process.exit(0);
+        })();
+      };
+      process.on('SIGINT', () => stop('SIGINT'));
+      process.on('SIGTERM', () => stop('SIGTERM'));
+    });
+}
