@@ -1,29 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { context, trace } from '@opentelemetry/api';
 import { JsonLogsSerializer, ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { LoggerProvider, type LogRecordProcessor, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { ErrorCode, FaultlineError } from '../../platform/errors.ts';
 import { decodeLogsJson } from './logs-json.ts';
 import { decodeLogsProto } from './logs-proto.ts';
+import { sdkLogRecords } from './sdk-log-fixtures.ts';
 import { double, fixed64, hex, len, varint } from './proto-builder.ts';
 
 // Logs are counted only; the count must match what a real SDK sent.
-
-async function sdkLogRecords() {
-  // A processor that keeps what was emitted (the SDK's records, as its exporters get them).
-  const records: ReadableLogRecord[] = [];
-  const keep: LogRecordProcessor = { onEmit: (r) => void records.push(r), forceFlush: async () => {}, shutdown: async () => {} };
-  const provider = new LoggerProvider({ resource: resourceFromAttributes({ 'service.name': 'svc' }), processors: [keep] });
-  const logger = provider.getLogger('golden-logger');
-  const ctx = trace.setSpanContext(context.active(), { traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174', traceFlags: 1 });
-  logger.emit({ body: 'hello', severityText: 'INFO', attributes: { k: 1 } });
-  logger.emit({ body: { structured: ['body'] }, severityNumber: 17, context: ctx });
-  provider.getLogger('other-scope').emit({ body: 'third', eventName: 'app.start' });
-  await provider.shutdown();
-  return records;
-}
 
 describe('log record counts from the OpenTelemetry JS serializers', async () => {
   const records = await sdkLogRecords();
