@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { freePort } from '../platform/net.ts';
+import { silentLogger } from '../platform/logger.ts';
+import { startFaultline, type FaultlineProcess } from '../platform/testing/faultline-process.ts';
+import { startScenario, type RunningScenario } from '../scenarios/runner/runner.ts';
+import { parseScenario } from '../scenarios/spec/load.ts';
+import { checkDashboards, type QueryCheck } from './check.ts';
+import { generateAll } from './generate.ts';
+import { buildDashboards } from './registry.ts';
+
+// Every panel query of every generated dashboard, executed against a real
+// Prometheus that scrapes a running `faultline up` fed by real instrumented
+// processes (a scenario's OpenTelemetry SDK services), using the generated
+// prometheus.yml. None may fail; every panel that should show data must.
+
+const scenario = parseScenario({
+  apiVersion: 'faultline.dev/v1',
+  kind: 'Scenario',
+  metadata: { name: 'dash' },
+  spec: {
+    services: [
+      { name: 'web', latencyMs: { p50: 1, p99: 3 }, errorRate: 0.05, calls: [{ service: 'api', operation: '/items' }] },
+      { name: 'api', instances: 2, latencyMs: { p50: 2, p99: 6 }, database: { system: 'postgresql', name: 'items', latencyMs: { p50: 1, p99: 2 } } },
+    ],
+    load: { service: 'web', rps: 15 },
+  },
+}, 'dash');
+
+const slo = `
+- name: web-availability
+  service: web
+  objective: 99
+  sli: { kind: availability }
+- name: api-latency
+  service: api
+  objective: 99
+  sli: { kind: latency, thresholdMs: 300 }
+`;
+
+// Panels with no data until a chaos experiment has run (they are checked for
+// errors only); everything else must return series.
+const dataOnlyAfterChaos = /Runs by verdict|Experiment timeline|Faults applied|Governor rejections|annotation: Chaos|Time to budget exhaustion/;
+
+describe('generated dashboards against a real Prometheus', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'faultline-dash-'));
+  let faultline: FaultlineProcess | undefined;
+  let run: RunningScenario | undefined;
+  let prometheus: ChildProcess | undefined;
+  let prometheusUrl = '';
+  let results: QueryCheck[] = [];
+
+  before(async () => {
+    writeFileSync(join(dir, 'slos.yaml'), slo);
+    faultline = await startFaultline({ args: ['--slo-dir', dir] });
+    const api = new URL(faultline.addresses.api);
+    run = await startScenario(scenario, {
+      collectorUrl: faultline.addresses.otlpHttp, metricExportIntervalMs: 1000, traceExportDelayMs: 200, progressLogIntervalMs: 60_000,
+    }, silentLogger());
+    generateAll({
+      outDir: join(dir, 'out'), prometheusUrl: 'http://prometheus:9090', faultlineApiUrl: 'http://faultline:7070',
+      dashboardsPath: '/var/lib/grafana/dashboards/faultline', scrapeTarget: api.host, ruleFiles: [],
+    });
+    const config = join(dir, 'out', 'prometheus', 'prometheus.yml');
+    // The generated config, scraping every second so the test is short.
+    const { readFileSync } = await import('node:fs');
+    writeFileSync(config, readFileSync(config, 'utf8').replace(/scrape_interval: \S+/, 'scrape_interval: 1s'));
+    const port = await freePort();
+    prometheusUrl = `http://127.0.0.1:${port}`;
+    prometheus = spawn('prometheus', [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+    // Wait until Prometheus holds a few minutes' worth of rate() input: span
+    // metrics, the instances' own metrics and the SLO engine's gauges.
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      results = await checkDashboards(prometheusUrl, buildDashboards()).catch(() => []);
+      const missing = results.filter((r) => !r.error && r.series === 0 && !dataOnlyAfterChaos.test(r.panel));
+      if (results.length > 0 && missing.length === 0) break;
+      if (Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  });
+
+  after(async () => {
+    prometheus?.kill('SIGTERM');
+    await run?.stop();
+    await faultline?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs every query without an error', () => {
+    assert.ok(results.length > 40, `${results.length} queries`);
+    const failed = results.filter((r) => r.error).map((r) => `${r.dashboard} / ${r.panel} [${r.refId}]: ${r.error}`);
+    assert.deepEqual(failed, []);
+  });
+
+  it('returns series for every panel that should show data', () => {
+    const empty = results.filter((r) => !r.error && r.series === 0 && !dataOnlyAfterChaos.test(r.panel)).map((r) => `${r.dashboard} / ${r.panel} [${r.refId}]`);
+    assert.deepEqual(empty, []);
+  });
+
+  it('shows both services and the edge between them in the service graph', () => {
+    const nodes = results.find((r) => r.refId === 'nodes');
+    const edges = results.find((r) => r.refId === 'edges');
+    assert.ok((nodes?.series ?? 0) >= 3, 'user, web, api (and the database)');
+    assert.ok((edges?.series ?? 0) >= 2, 'user->web, web->api');
+  });
+});
