@@ -44,6 +44,8 @@ export class BatchQueue {
   deliveredItems = 0;
   private closed = false;
   private scheduled = false;
+  /** Batches offered since the drain loop last ran. */
+  private arrivedSinceDrain = 0;
   private readonly waiters: Array<() => void> = [];
   private readonly lastErrorLogMs = new Map<string, number>();
   private readonly sliceMs: number;
@@ -67,6 +69,7 @@ export class BatchQueue {
     if (this.closed) return 'stopping';
     if (this.depthItems > 0 && this.depthItems + entry.items > this.options.capacityItems) return 'full';
     this.entries.push(entry);
+    this.arrivedSinceDrain++;
     this.depthItems += entry.items;
     this.updateGauges();
     this.schedule();
@@ -90,17 +93,24 @@ export class BatchQueue {
     setImmediate(() => this.drainSlice());
   }
 
-  /** Delivers batches for up to sliceMs, then yields so receivers keep reading sockets. */
+  /**
+   * Delivers at least as many batches as arrived since the last turn (so the
+   * consumers get their share of the one thread however busy the receivers
+   * are, and the queue grows only with bursts), and works off a backlog for
+   * up to sliceMs more before yielding so receivers keep reading sockets.
+   */
   private drainSlice(): void {
     this.scheduled = false;
     const start = this.now();
+    let owed = this.arrivedSinceDrain;
+    this.arrivedSinceDrain = 0;
     while (this.head < this.entries.length) {
       const entry = this.entries[this.head]!;
       this.entries[this.head] = undefined;
       this.head++;
       this.depthItems -= entry.items;
       this.deliver(entry);
-      if (this.now() - start >= this.sliceMs) break;
+      if (--owed <= 0 && this.now() - start >= this.sliceMs) break;
     }
     if (this.head === this.entries.length) {
       this.entries.length = 0;
