@@ -2,12 +2,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SpanKind } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { Client, Metadata, credentials, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
+import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { startFaultline, type FaultlineProcess } from '../platform/testing/faultline-process.ts';
 import { scrape, sumSeries } from '../platform/testing/prom-text.ts';
 import { recordSpans } from './otlp/sdk-fixtures.ts';
+import { RETRY_INFO_TYPE_URL } from './retry-status.ts';
 
 // A burst larger than a tiny queue: the collector answers 503 with
 // Retry-After instead of growing, the real exporter retries, and in the end
@@ -75,5 +78,51 @@ describe('backpressure: a full queue refuses with 503 + Retry-After and the expo
     const acceptedBatches = burstAccepted + results.filter((r) => r.code === ExportResultCode.SUCCESS).length;
     assert.equal(sumSeries(samples, 'faultline_collector_consumed_batches_total', { signal: 'traces' }), acceptedBatches);
     assert.equal(sumSeries(samples, 'faultline_collector_queue_items'), 0);
+  });
+
+  it('over gRPC answers UNAVAILABLE with a RetryInfo detail, and the gRPC exporter retries', async () => {
+    const address = fl.addresses.otlpGrpc!;
+    const body = Buffer.from(ProtobufTraceSerializer.serializeRequest(spans('grpc-burst', QUEUE_CAPACITY))!);
+    const before = await scrape(fl.addresses.api!);
+    let accepted = 0;
+    let refused = 0;
+    const details: Buffer[] = [];
+    const client = new Client(address, credentials.createInsecure());
+    const call = () => new Promise<void>((resolve) => client.makeUnaryRequest(
+      '/opentelemetry.proto.collector.trace.v1.TraceService/Export', (b: Buffer) => b, (b: Buffer) => b, body, new Metadata(),
+      (err: ServiceError | null) => {
+        if (!err) accepted++;
+        else {
+          assert.equal(err.code, GrpcStatus.UNAVAILABLE, err.message);
+          refused++;
+          details.push(err.metadata.get('grpc-status-details-bin')[0] as Buffer);
+        }
+        resolve();
+      },
+    ));
+    const until = Date.now() + 1500;
+    const worker = async () => { while (Date.now() < until) await call(); };
+    const exporter = new GrpcTraceExporter({ url: `http://${address}`, timeoutMillis: 20_000 });
+    const batches = Array.from({ length: 12 }, (_, i) => spans(`grpc-exporter-${i}`, 50));
+    const exports = batches.map((batch) => new Promise<ExportResult>((resolve) => exporter.export(batch, resolve)));
+    await Promise.all(Array.from({ length: 12 }, worker));
+    const results = await Promise.all(exports);
+    await exporter.shutdown();
+    client.close();
+
+    assert.ok(refused > 0, 'the gRPC burst overflowed the queue');
+    // google.rpc.Status{code 14, details [Any{RetryInfo{retry_delay{seconds: 1}}}]}
+    for (const d of details) {
+      assert.equal(d[0], 0x08);
+      assert.equal(d[1], GrpcStatus.UNAVAILABLE);
+      assert.ok(d.includes(Buffer.from(RETRY_INFO_TYPE_URL)));
+      assert.ok(d.subarray(-4).equals(Buffer.from([0x0a, 0x02, 0x08, 0x01])), 'RetryInfo.retry_delay = 1 s');
+    }
+    const reportedSent = results.reduce((n, r, i) => n + (r.code === ExportResultCode.SUCCESS ? batches[i]!.length : 0), 0);
+    assert.ok(reportedSent > 0);
+    const after = await scrape(fl.addresses.api!);
+    const delta = (name: string, labels: Record<string, string>) => sumSeries(after, name, labels) - sumSeries(before, name, labels);
+    assert.equal(delta('faultline_receiver_accepted_spans_total', { transport: 'grpc' }), accepted * QUEUE_CAPACITY + reportedSent);
+    assert.ok(delta('faultline_receiver_refused_spans_total', { transport: 'grpc', reason: 'queue_full' }) >= refused * QUEUE_CAPACITY);
   });
 });
