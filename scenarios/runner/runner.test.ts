@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { parseFaultSpec } from '../../chaos/faults/specs.ts';
+import type { PartitionSpec } from '../../chaos/faults/specs.ts';
 import { silentLogger } from '../../platform/logger.ts';
 import { SpanKind, StatusCode } from '../../model/trace.ts';
 import { listInstances } from '../registry.ts';
@@ -145,8 +145,8 @@ describe('scenario runner', () => {
   });
 
   it('a partition on the api proxies fails the web -> api calls, and only those', async () => {
-    const spec = parseFaultSpec({ type: 'partition', mode: 'reset' });
-    if (spec.type !== 'partition') throw new Error('unexpected spec');
+    // Connections to the proxy are reset: callers fail at once.
+    const spec: PartitionSpec = { type: 'partition', share: 1, mode: 'reset', direction: 'both', peers: [] };
     const ids = ['api-1', 'api-2'].map((name) => ({ name, id: run!.proxies.get(name)!.addFault(spec, 30_000, 'runner-test').id }));
     const from = Date.now();
     try {

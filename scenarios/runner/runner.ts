@@ -11,7 +11,9 @@ import { INSTANCE_REGISTRY_KEY, publishInstance, removeInstances, type InstanceR
 import { queueKey, type InstanceConfig } from '../service/instance-config.ts';
 import type { Scenario } from '../spec/schema.ts';
 import { LoadGenerator, type LoadStats } from './load-generator.ts';
-import { Supervisor, type InstanceStatus } from './supervisor.ts';
+import { AddressInUseError, Supervisor, type InstanceStatus } from './supervisor.ts';
+
+const START_ATTEMPTS = 5;
 
 export interface ScenarioStatus {
   scenario: string;
@@ -42,15 +44,22 @@ interface Planned {
   address: string;
 }
 
-/** Instance names, ports, downstream addresses and queues for every instance of the scenario. */
-async function plan(scenario: Scenario, config: ScenarioRunnerConfig, redisUrl: string): Promise<Planned[]> {
+/**
+ * Instance names, ports, downstream addresses and queues for every instance
+ * of the scenario. `startProxy` starts the instance's proxy on a port of the
+ * kernel's choice and returns it; callers are given those addresses.
+ */
+async function plan(
+  scenario: Scenario, config: ScenarioRunnerConfig, redisUrl: string,
+  startProxy: (instanceId: string, instancePort: number) => Promise<number>,
+): Promise<Planned[]> {
   const ports = new Map<string, { port: number; proxyPort: number }>();
   const addresses: Record<string, string[]> = {};
   for (const service of scenario.spec.services) {
     addresses[service.name] = [];
     for (let i = 1; i <= service.instances; i++) {
       const port = await freePort(config.host);
-      const proxyPort = await freePort(config.host);
+      const proxyPort = await startProxy(`${service.name}-${i}`, port);
       ports.set(`${service.name}-${i}`, { port, proxyPort });
       addresses[service.name].push(formatHostPort(config.host, proxyPort));
     }
@@ -105,7 +114,24 @@ export async function startScenario(scenario: Scenario, input: ScenarioRunnerCon
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'scenario redis connection error'));
 
-  const planned = await plan(scenario, config, redisUrl);
+  const proxies = new Map<string, FaultProxy>();
+  const startProxy = async (instanceId: string, listenPort: number, upstreamPort: number) => {
+    const proxy = await startFaultProxy({
+      name: instanceId, listenHost: config.host, listenPort, upstreamHost: config.host, upstreamPort, logger,
+    });
+    proxies.set(instanceId, proxy);
+    return proxy.port;
+  };
+  let planned: Planned[] = [];
+  try {
+    planned = await plan(scenario, config, redisUrl, (id, instancePort) => startProxy(id, 0, instancePort));
+  } catch (err) {
+    await Promise.allSettled([...proxies.values()].map((p) => p.close()));
+    redis.disconnect();
+    await embedded?.stop();
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    throw err;
+  }
   const records = new Map<string, InstanceRecord>();
   const byId = new Map(planned.map((p) => [p.config.instanceId, p]));
   const onStarted = (s: InstanceStatus) => {
@@ -118,7 +144,6 @@ export async function startScenario(scenario: Scenario, input: ScenarioRunnerCon
     publishInstance(redis, record).catch((err: unknown) => logger.warn({ err, instance: s.instance }, 'cannot publish instance to the registry'));
   };
   const supervisor = new Supervisor(config, logger, onStarted);
-  const proxies = new Map<string, FaultProxy>();
 
   const cleanUp = async () => {
     // Closing a proxy reverts every fault it carries.
@@ -131,15 +156,26 @@ export async function startScenario(scenario: Scenario, input: ScenarioRunnerCon
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
   };
 
-  try {
-    for (const p of planned) {
-      proxies.set(p.config.instanceId, await startFaultProxy({
-        name: p.config.instanceId, listenHost: config.host, listenPort: p.proxyPort,
-        upstreamHost: config.host, upstreamPort: p.config.port, logger,
-      }));
+  // A port chosen by freePort can be taken by another process before the
+  // instance binds it (busy machines, parallel tests): then the instance gets
+  // a new port and its proxy, at the same address, the new upstream.
+  const startInstance = async (p: Planned) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await supervisor.add(p.config);
+      } catch (err) {
+        if (!(err instanceof AddressInUseError) || attempt >= START_ATTEMPTS) throw err;
+        logger.warn({ instance: p.config.instanceId, port: p.config.port }, 'port taken before the instance could listen; trying another');
+        p.config.port = await freePort(config.host);
+        await proxies.get(p.config.instanceId)!.close();
+        await startProxy(p.config.instanceId, p.proxyPort, p.config.port);
+      }
     }
-    await supervisor.start(planned.map((p) => p.config));
+  };
+  try {
+    await Promise.all(planned.map(startInstance));
   } catch (err) {
+    await supervisor.stop();
     await cleanUp();
     throw err;
   }

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../../platform/logger.ts';
-import { INSTANCE_ENV, type InstanceConfig, type InstanceMessage } from '../service/instance-config.ts';
+import { EXIT_ADDRESS_IN_USE, INSTANCE_ENV, type InstanceConfig, type InstanceMessage } from '../service/instance-config.ts';
 import type { ScenarioRunnerConfig } from '../config.ts';
 import { restartDelayMs } from './backoff.ts';
 
@@ -49,19 +49,21 @@ export class Supervisor {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Starts every instance and resolves once all listen; rejects (having stopped them) if one fails to. */
-  async start(instances: InstanceConfig[]): Promise<void> {
+  /**
+   * Starts one instance and resolves once it listens. If its first start
+   * fails, the instance is forgotten and the promise rejects; an
+   * AddressInUseError says its port was taken in the meantime.
+   */
+  async add(config: InstanceConfig): Promise<void> {
+    const m: Managed = {
+      config, startedAtMs: 0, consecutiveCrashes: 0, output: '',
+      status: { instance: config.instanceId, service: config.service.name, pid: 0, port: config.port, state: 'starting', restarts: 0 },
+    };
+    this.managed.set(config.instanceId, m);
     try {
-      await Promise.all(instances.map((config) => {
-        const m: Managed = {
-          config, startedAtMs: 0, consecutiveCrashes: 0, output: '',
-          status: { instance: config.instanceId, service: config.service.name, pid: 0, port: config.port, state: 'starting', restarts: 0 },
-        };
-        this.managed.set(config.instanceId, m);
-        return this.spawn(m);
-      }));
+      await this.spawn(m);
     } catch (err) {
-      await this.stop();
+      this.managed.delete(config.instanceId);
       throw err;
     }
   }
@@ -120,7 +122,9 @@ export class Supervisor {
         }
         if (!ready && m.status.restarts === 0) {
           m.status.state = 'stopped';
-          reject(new Error(`instance ${m.config.instanceId} exited during start-up (code ${code}, signal ${signal}):\n${m.output.slice(-1500)}`));
+          reject(code === EXIT_ADDRESS_IN_USE
+            ? new AddressInUseError(m.config.instanceId, m.config.port)
+            : new Error(`instance ${m.config.instanceId} exited during start-up (code ${code}, signal ${signal}):\n${m.output.slice(-1500)}`));
           return;
         }
         this.scheduleRestart(m, code, signal);
@@ -174,6 +178,14 @@ export class Supervisor {
     }
     await Promise.all(waits);
     for (const m of this.managed.values()) m.status.state = 'stopped';
+  }
+}
+
+/** An instance could not listen: another process took its port after it was chosen. */
+export class AddressInUseError extends Error {
+  constructor(readonly instance: string, readonly port: number) {
+    super(`instance ${instance}: port ${port} was taken by another process`);
+    this.name = 'AddressInUseError';
   }
 }
 

@@ -8,7 +8,8 @@ export type CallResult = { ok: true; status: number } | { ok: false; status?: nu
 /**
  * HTTP calls to downstream services as an application makes them: round-robin
  * over the service's addresses (each a fault proxy in front of one instance),
- * a timeout per attempt, retries with exponential backoff, and a circuit
+ * a timeout per attempt, retries with exponential backoff that go to another
+ * instance than the attempts before, and a circuit
  * breaker per downstream service. The http module passed in is the one the
  * OpenTelemetry instrumentation patched, so every attempt is a CLIENT span.
  */
@@ -30,9 +31,12 @@ export class Downstream {
     if (breaker && !breaker.allow()) return { ok: false, reason: `circuit to ${service} is open` };
     const { max, backoffMs } = this.resilience.retries;
     let result: CallResult = { ok: false, reason: 'not attempted' };
+    const tried = new Set<string>();
     for (let attempt = 0; attempt <= max; attempt++) {
       if (attempt > 0) await sleep(backoffMs * 2 ** (attempt - 1));
-      result = await this.attempt(service, this.pick(service), path);
+      const address = this.pick(service, tried);
+      tried.add(address);
+      result = await this.attempt(service, address, path);
       if (result.ok) break;
     }
     if (breaker) {
@@ -57,10 +61,17 @@ export class Downstream {
     return breaker;
   }
 
-  private pick(service: string): string {
+  /**
+   * Round-robin, skipping addresses this call already tried while others
+   * remain (Envoy's previous_hosts retry predicate): a retry goes elsewhere.
+   */
+  private pick(service: string, tried: ReadonlySet<string>): string {
     const list = this.addresses[service];
     if (!list || list.length === 0) throw new Error(`no address for downstream service ${service}`);
-    const i = this.next.get(service) ?? 0;
+    const start = this.next.get(service) ?? 0;
+    let i = start;
+    for (let n = 0; n < list.length && tried.has(list[i % list.length]); n++) i++;
+    if (tried.has(list[i % list.length])) i = start;
     this.next.set(service, (i + 1) % list.length);
     return list[i % list.length];
   }

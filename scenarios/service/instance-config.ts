@@ -22,6 +22,9 @@ export interface InstanceConfig {
 
 export const INSTANCE_ENV = 'FAULTLINE_INSTANCE';
 
+/** Exit code of an instance whose port was taken: the runner picks another port. */
+export const EXIT_ADDRESS_IN_USE = 3;
+
 /** Messages an instance sends its supervisor over the IPC channel. */
 export type InstanceMessage = { type: 'ready'; port: number };
 

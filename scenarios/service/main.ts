@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { context, trace } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import { ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions';
-import { INSTANCE_ENV, type InstanceConfig, type InstanceMessage } from './instance-config.ts';
+import { EXIT_ADDRESS_IN_USE, INSTANCE_ENV, type InstanceConfig, type InstanceMessage } from './instance-config.ts';
 import { startTelemetry } from './telemetry.ts';
 
 const config = JSON.parse(process.env[INSTANCE_ENV] ?? 'null') as InstanceConfig | null;
@@ -67,6 +67,10 @@ if (config.consumeQueues.length > 0) {
   consumer.start();
 }
 
+server.once('error', (err: NodeJS.ErrnoException) => {
+  log(`cannot listen on ${config.host}:${config.port}: ${err.message}`);
+  process.exit(err.code === 'EADDRINUSE' ? EXIT_ADDRESS_IN_USE : 1);
+});
 server.listen(config.port, config.host, () => {
   const { port } = server.address() as AddressInfo;
   const message: InstanceMessage = { type: 'ready', port };
