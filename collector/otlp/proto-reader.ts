@@ -182,12 +182,18 @@ export class ProtoReader {
     return internUtf8(this.buf, s, e);
   }
 
-  /** A copy of a bytes field (so decoded data does not pin the request body). */
+  /**
+   * A copy of a bytes field, as a plain Uint8Array, so decoded data does not
+   * pin the request body (Buffer#slice would return a view into it, and
+   * Uint8Array#slice on a Buffer another Buffer).
+   */
   bytes(end: number): Uint8Array {
     const e = this.len(end);
     const s = this.pos;
     this.pos = e;
-    return this.buf.slice(s, e);
+    const out = new Uint8Array(e - s);
+    out.set(this.buf.subarray(s, e));
+    return out;
   }
 
   /** Throws unless the tag just read has wire type `wire`. */

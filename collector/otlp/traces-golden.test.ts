@@ -45,6 +45,14 @@ for (const [encoding, serializer, decode] of codecs) describe(`${encoding} bytes
     for (const s of sdkSpans) assert.deepEqual(decoded.get(s.spanContext().spanId), expectedSpan(s), s.name);
   });
 
+  it('decodes a Node Buffer (as the receivers pass) the same, copying bytes values out of it', () => {
+    const buf = Buffer.concat([Buffer.from('xyz'), Buffer.from(body)]).subarray(3);
+    const fromBuffer = decode(buf, 1234);
+    assert.deepEqual(fromBuffer.batch, batch);
+    buf.fill(0);
+    assert.deepEqual(allSpans(fromBuffer.batch)[1].attributes['payload.bytes'], Uint8Array.from([0, 1, 254, 255]));
+  });
+
   it('keeps the parent link and the kinds and statuses analysis relies on', () => {
     const [client, server] = allSpans(batch);
     assert.equal(client.parentSpanId, server.spanId);
