@@ -46,7 +46,8 @@ export function createRuntime(spec: SloSpec): SloRuntime {
   names.add(formatDuration(periodMs));
   const windowNames = [...names].sort((a, b) => parseDurationMs(a)! - parseDurationMs(b)!);
   const maxWindowMs = parseDurationMs(windowNames[windowNames.length - 1])!;
-  const objectiveRatio = spec.objective / 100;
+  // Rounded so 99.9 gives exactly 0.999 (not 0.9990000000000001).
+  const objectiveRatio = Number((spec.objective / 100).toPrecision(12));
   return {
     spec,
     objectiveRatio,
