@@ -208,5 +208,9 @@ describe('faultline up: OTLP metrics on /metrics, USE and the Jaeger API', () =>
     assert.deepEqual(deps.data, [{ parent: 'e2e-shop', child: 'e2e-payments', callCount: 1 }]);
     const missing = await get('/jaeger/api/traces/0123456789abcdef0123456789abcdef');
     assert.equal(missing.status, 404);
+
+    // api/v3, as Grafana calls it with the jaegerEnableGrpcEndpoint toggle: OTLP/JSON.
+    const v3 = JSON.parse((await get(`/jaeger/api/v3/traces/${traceId}`)).text) as { result: { resourceSpans: Array<{ scopeSpans: Array<{ spans: unknown[] }> }> } };
+    assert.equal(v3.result.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)).length, 3);
   });
 });

@@ -9,19 +9,19 @@ export type Params = (name: string) => string[];
 
 const SPAN_KINDS = new Set(['', 'server', 'client', 'producer', 'consumer', 'internal', 'unspecified']);
 
-function one(params: Params, name: string): string | undefined {
+export function one(params: Params, name: string): string | undefined {
   const v = params(name);
   return v.length > 0 && v[0] !== '' ? v[0] : undefined;
 }
 
-function integer(params: Params, name: string): number | undefined {
+export function integer(params: Params, name: string): number | undefined {
   const raw = one(params, name);
   if (raw === undefined) return undefined;
   if (!/^-?\d+$/.test(raw)) throw new HttpError(400, `unable to parse param '${name}': "${raw}" is not an integer`);
   return Number(raw);
 }
 
-function duration(params: Params, name: string, allowDays = false): number | undefined {
+export function duration(params: Params, name: string, allowDays = false): number | undefined {
   const raw = one(params, name);
   if (raw === undefined) return undefined;
   const us = parseDurationUs(raw, allowDays);

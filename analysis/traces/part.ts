@@ -1,5 +1,6 @@
 import type { PlatformContext, PlatformPart } from '../../platform/part.ts';
 import { registerJaegerRoutes } from '../jaeger/routes.ts';
+import { registerJaegerV3Routes } from '../jaeger/routes-v3.ts';
 import { traceStoreSelfMetrics } from './self-metrics.ts';
 import { RecentTraceStore } from './trace-store.ts';
 
@@ -38,6 +39,9 @@ export function tracesPart(): PlatformPart {
         searchLimit: config.defaultSearchLimit,
         dependenciesLookbackMs: config.maxAgeMs,
         logger: ctx.logger,
+      });
+      registerJaegerV3Routes(ctx.api.app, '/jaeger', {
+        store: traces, now: Date.now, lookbackMs: config.defaultLookbackMs, searchLimit: config.defaultSearchLimit, logger: ctx.logger,
       });
       ctx.services.set('traces', traces);
       timer = setInterval(() => traces.expire(), Math.max(1000, Math.floor(config.maxAgeMs / 30)));
