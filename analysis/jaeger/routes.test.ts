@@ -72,6 +72,12 @@ describe('Jaeger query API over the recent-trace store', () => {
     });
   }
 
+  it('answers searches at /api/traces too, for Grafana releases that drop the data source path', async () => {
+    const { status, body } = await get('/api/traces?service=payments');
+    assert.equal(status, 200);
+    assert.equal(body.data[0].traceID, TRACE_ID);
+  });
+
   const badRequests: Array<[string, RegExp]> = [
     ['/jaeger/api/traces', /parameter 'service' is required/],
     ['/jaeger/api/traces?service=a&minDuration=fast', /param 'minDuration'/],

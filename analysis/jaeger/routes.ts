@@ -65,7 +65,7 @@ export function registerJaegerRoutes(app: Hono, prefix: string, o: JaegerRoutesO
     return c.json(envelope(ops, ops.length));
   }));
 
-  app.get(`${api}/traces`, handle((c) => {
+  const search = handle((c) => {
     const p = params(c);
     const ids = p('traceID');
     if (ids.length > 0) {
@@ -82,7 +82,11 @@ export function registerJaegerRoutes(app: Hono, prefix: string, o: JaegerRoutesO
     const query = parseSearch(p, { nowMs: o.now(), lookbackMs: o.lookbackMs, limit: o.searchLimit });
     const traces = o.store.search(query).map(toJaegerTrace);
     return c.json(envelope(traces));
-  }));
+  });
+  app.get(`${api}/traces`, search);
+  // Some Grafana releases build the search URL as /api/traces on the data
+  // source's host, dropping its path (/jaeger); answer those searches too.
+  if (prefix !== '') app.get('/api/traces', search);
 
   app.get(`${api}/traces/:traceId`, handle((c) => {
     const id = normaliseTraceId(c.req.param('traceId') ?? '');
