@@ -1,3 +1,4 @@
+import { ErrorCode, FaultlineError, errorMessage } from '../platform/errors.ts';
 import { formatHostPort } from '../platform/net.ts';
 import type { PlatformContext, PlatformPart } from '../platform/part.ts';
 import { Forwarder } from './forwarder.ts';
@@ -41,9 +42,20 @@ export function collectorPart(): PlatformPart {
       const common = { ingest, metrics, logger: log, maxRequestBytes: c.maxRequestBytes, retryAfterSeconds: c.retryAfterSeconds, ingestToken: c.ingestToken };
       http = new HttpReceiver(common);
       grpc = new GrpcReceiver(common);
-      const httpAddress = await http.listen(config.host, config.otlpHttpPort);
-      const grpcPort = await grpc.listen(config.host, config.otlpGrpcPort);
-      ctx.addresses.otlpHttp = `http://${formatHostPort(config.host, httpAddress.port)}`;
+      let httpPort: number;
+      let grpcPort: number;
+      try {
+        httpPort = (await http.listen(config.host, config.otlpHttpPort)).port;
+      } catch (err) {
+        throw cannotListen('OTLP/HTTP', config.host, config.otlpHttpPort, 'otlp-http-port', err);
+      }
+      try {
+        grpcPort = await grpc.listen(config.host, config.otlpGrpcPort);
+      } catch (err) {
+        await http.close(0);
+        throw cannotListen('OTLP/gRPC', config.host, config.otlpGrpcPort, 'otlp-grpc-port', err);
+      }
+      ctx.addresses.otlpHttp = `http://${formatHostPort(config.host, httpPort)}`;
       ctx.addresses.otlpGrpc = formatHostPort(config.host, grpcPort);
       accepting = true;
       // Not ready once stopping, so a load balancer stops sending here first.
@@ -62,4 +74,12 @@ export function collectorPart(): PlatformPart {
       log?.info({ deliveredBatches: queue?.deliveredBatches, deliveredItems: queue?.deliveredItems }, 'collector stopped: everything accepted was delivered');
     },
   };
+}
+
+function cannotListen(what: string, host: string, port: number, flag: string, err: unknown): FaultlineError {
+  return new FaultlineError(
+    ErrorCode.Unavailable,
+    `cannot listen for ${what} on ${formatHostPort(host, port)}: ${errorMessage(err)}; choose another port with --${flag} (0 picks a free one)`,
+    { cause: err },
+  );
 }
