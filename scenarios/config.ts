@@ -10,6 +10,15 @@ export const scenarioRunnerConfigSchema = z.object({
   redisUrl: z.string().min(1).optional(),
   /** Stop after this many milliseconds; default: run until stopped. */
   durationMs: z.number().int().positive().optional(),
+  /**
+   * Run a chaos agent in the runner, driving the instances' fault proxies and
+   * processes, so experiments reach them through Redis. Default true.
+   */
+  agent: z.boolean().default(true),
+  /** Agent name (its BullMQ queue is faultline-agent-<name>). Default "scenario-<scenario name>". */
+  agentName: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/).optional(),
+  /** Where the agent journals what it applied, to clean up after a crash. Default ./data/agent. */
+  stateDir: z.string().min(1).default('./data/agent'),
   /** Whether to generate load (tests of the topology alone turn it off). Default true. */
   load: z.boolean().default(true),
   restart: z.object({

@@ -69,7 +69,9 @@ export async function startDemo(config: FaultlineConfig, logger: Logger, options
   }
   let run: RunningScenario;
   try {
-    run = await startScenario(loaded.scenario, { ...options.runner, collectorUrl: addresses.otlpHttp, redisUrl }, logger);
+    run = await startScenario(loaded.scenario, {
+      stateDir: resolve(config.dataDir, 'agent'), ...options.runner, collectorUrl: addresses.otlpHttp, redisUrl,
+    }, logger);
   } catch (err) {
     await platform.stop();
     throw err;

@@ -14,7 +14,10 @@ export interface InstanceRecord {
   instance: string;
   /** Current process id (changes on restart); its process group id is the same. */
   pid: number;
+  /** Machine the instance runs on (os.hostname(), as agents advertise theirs). */
   host: string;
+  /** Address and port the instance itself listens on (behind its proxy). */
+  listenHost: string;
   port: number;
   /** Name of the fault proxy in front of the instance (same as the instance name), if any. */
   proxy?: string;

@@ -41,9 +41,11 @@ export function scenarioCommand(): Command {
     .option('--duration <d>', 'stop after this long, e.g. 30s, 10m (default: until SIGINT/SIGTERM)')
     .option('--redis-url <url>', "Redis for queues and the instance registry; use the platform's so chaos agents find the instances (default: a private redis-server); env REDIS_URL")
     .option('--host <address>', 'address instances bind to (default 127.0.0.1)')
+    .option('--state-dir <dir>', "where the runner's chaos agent journals applied faults (default ./data/agent)")
+    .option('--no-agent', 'do not run a chaos agent for the instances')
     .option('--no-load', 'start the topology without the load generator')
     .option('--log-level <level>', 'log level (default info)')
-    .action(async (file: string, opts: { collector?: string; duration?: string; redisUrl?: string; host?: string; load: boolean; logLevel?: string }) => {
+    .action(async (file: string, opts: { collector?: string; duration?: string; redisUrl?: string; host?: string; stateDir?: string; agent: boolean; load: boolean; logLevel?: string }) => {
       const { scenario } = loadScenarioFile(resolveScenarioPath(file));
       const logger = createLogger({ level: opts.logLevel });
       const run = await startScenario(scenario, {
@@ -51,6 +53,8 @@ export function scenarioCommand(): Command {
         durationMs: parseDurationFlag('--duration', opts.duration),
         redisUrl: opts.redisUrl ?? process.env.REDIS_URL,
         host: opts.host,
+        stateDir: opts.stateDir,
+        agent: opts.agent,
         load: opts.load,
       }, logger);
       const stopProgress = reportProgress(run, logger);

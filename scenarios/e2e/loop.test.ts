@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import type { PartitionSpec } from '../../chaos/faults/specs.ts';
@@ -86,6 +87,7 @@ describe('the resilience loop on a running platform', () => {
       traceExportDelayMs: 200,
       metricExportIntervalMs: 2000,
       restart: { initialBackoffMs: 200, maxBackoffMs: 2000, resetAfterMs: 60_000 },
+      stateDir: join(faultline.dataDir, 'agent'),
     }, silentLogger());
     redis = new Redis(faultline.redisUrl);
   });

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import type { PartitionSpec } from '../../chaos/faults/specs.ts';
@@ -51,6 +54,8 @@ describe('scenario runner', () => {
   // Processes this test process had before (tsx's esbuild service): not ours to judge.
   let baseline: number[] = [];
 
+  const agentDir = mkdtempSync(join(tmpdir(), 'faultline-agent-'));
+
   before(async () => {
     baseline = descendants(process.pid);
     sink = await startTraceSink();
@@ -59,6 +64,7 @@ describe('scenario runner', () => {
       traceExportDelayMs: 200,
       metricExportIntervalMs: 1000,
       restart: { initialBackoffMs: 200, maxBackoffMs: 1000, resetAfterMs: 60_000 },
+      stateDir: agentDir,
     }, silentLogger());
     redis = new Redis(run.redisUrl);
   });
@@ -67,6 +73,7 @@ describe('scenario runner', () => {
     redis?.disconnect();
     await run?.stop();
     await sink?.close();
+    rmSync(agentDir, { recursive: true, force: true });
   });
 
   it('every instance exports real spans with its resource', async () => {
@@ -127,9 +134,13 @@ describe('scenario runner', () => {
     }
   });
 
-  it('the supervisor restarts a SIGKILLed instance and the registry follows', async () => {
+  it('the supervisor restarts an instance the agent SIGKILLed, and the registry follows', async () => {
     const before = run!.status().instances.find((i) => i.instance === 'api-1')!;
-    process.kill(before.pid, 'SIGKILL');
+    // Through the runner's chaos agent, which finds the process in the registry.
+    await run!.agent!.execute({
+      op: 'apply', faultId: 'kill-api-1', fault: { type: 'kill' }, target: { kind: 'process', instance: 'api-1' },
+      leaseMs: 10_000, sentAtMs: Date.now(),
+    });
     await sink.waitFor('api-1 restarted', () => {
       const now = run!.status().instances.find((i) => i.instance === 'api-1')!;
       return now.restarts === 1 && now.state === 'running' && now.pid !== before.pid;
@@ -145,16 +156,20 @@ describe('scenario runner', () => {
   });
 
   it('a partition on the api proxies fails the web -> api calls, and only those', async () => {
-    // Connections to the proxy are reset: callers fail at once.
+    // Connections to the proxies are reset: callers fail at once.
     const spec: PartitionSpec = { type: 'partition', share: 1, mode: 'reset', direction: 'both', peers: [] };
-    const ids = ['api-1', 'api-2'].map((name) => ({ name, id: run!.proxies.get(name)!.addFault(spec, 30_000, 'runner-test').id }));
+    for (const name of ['api-1', 'api-2']) {
+      await run!.agent!.execute({ op: 'apply', faultId: `cut-${name}`, fault: spec, target: { kind: 'proxy', name }, leaseMs: 30_000, sentAtMs: Date.now() });
+    }
+    assert.equal(run!.proxies.get('api-1')!.faults().length, 1);
     const from = Date.now();
     try {
       await sink.waitFor('failed web -> api client spans', () =>
         sink.spans.filter((s) => s.service === 'web' && s.kind === SpanKind.Client && s.statusCode === StatusCode.Error && s.startTimeUnixMs > from).length >= 5, 10_000);
     } finally {
-      for (const { name, id } of ids) await run!.proxies.get(name)!.removeFault(id);
+      for (const name of ['api-1', 'api-2']) await run!.agent!.execute({ op: 'revert', faultId: `cut-${name}` });
     }
+    assert.deepEqual(run!.proxies.get('api-1')!.faults(), []);
     await sink.waitFor('web answering with errors', () =>
       sink.spans.some((s) => s.service === 'web' && s.kind === SpanKind.Server && s.statusCode === StatusCode.Error && s.startTimeUnixMs > from), 5000);
     const during = sink.spans.filter((s) => s.startTimeUnixMs > from);

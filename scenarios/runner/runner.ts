@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { createAgent, type Agent } from '../../chaos/agent/agent.ts';
 import { startFaultProxy, type FaultProxy } from '../../chaos/proxy/fault-proxy.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { formatHostPort, freePort } from '../../platform/net.ts';
@@ -31,6 +32,8 @@ export interface RunningScenario {
   status(): ScenarioStatus;
   /** The fault proxy in front of each instance, by name (the instance name, e.g. "payments-1"). */
   proxies: Map<string, FaultProxy>;
+  /** The chaos agent driving the proxies and processes (unless turned off). */
+  agent?: Agent;
   /** Resolves when the scenario stopped (stop(), or the configured duration ended). */
   readonly done: Promise<void>;
   /** Stops load, instances (whole process groups), registry entries, queues and a private Redis. */
@@ -138,7 +141,7 @@ export async function startScenario(scenario: Scenario, input: ScenarioRunnerCon
     const p = byId.get(s.instance)!;
     const record: InstanceRecord = {
       scenario: scenario.metadata.name, service: s.service, instance: s.instance, pid: s.pid,
-      host: config.host, port: s.port, proxy: s.instance, address: p.address, restarts: s.restarts, updatedAtMs: Date.now(),
+      host: hostname(), listenHost: config.host, port: s.port, proxy: s.instance, address: p.address, restarts: s.restarts, updatedAtMs: Date.now(),
     };
     records.set(s.instance, record);
     publishInstance(redis, record).catch((err: unknown) => logger.warn({ err, instance: s.instance }, 'cannot publish instance to the registry'));
@@ -179,8 +182,22 @@ export async function startScenario(scenario: Scenario, input: ScenarioRunnerCon
     await cleanUp();
     throw err;
   }
+  let agent: Agent | undefined;
+  if (config.agent) {
+    try {
+      agent = await createAgent({
+        name: config.agentName ?? `scenario-${scenario.metadata.name}`,
+        redisUrl, proxies: [...proxies.values()], logger, config: { stateDir: config.stateDir },
+      });
+    } catch (err) {
+      await supervisor.stop();
+      await cleanUp();
+      throw err;
+    }
+  }
   logger.info({
     scenario: scenario.metadata.name,
+    agent: agent?.name,
     instances: planned.length,
     collector: config.collectorUrl,
     registry: `${redisUrl} hash ${INSTANCE_REGISTRY_KEY}`,
@@ -205,6 +222,8 @@ export async function startScenario(scenario: Scenario, input: ScenarioRunnerCon
     stopping ??= (async () => {
       if (durationTimer) clearTimeout(durationTimer);
       load?.stop();
+      // The agent first: it reverts every fault it applied while its targets still exist.
+      await agent?.stop().catch((err: unknown) => logger.error({ err }, 'agent failed to stop cleanly'));
       await supervisor.stop();
       await cleanUp();
       logger.info({ scenario: scenario.metadata.name, restarts: supervisor.totalRestarts() }, 'scenario stopped');
@@ -215,7 +234,7 @@ export async function startScenario(scenario: Scenario, input: ScenarioRunnerCon
   const durationTimer = config.durationMs ? setTimeout(() => void stop(), config.durationMs) : undefined;
 
   return {
-    scenario, config, redisUrl, done, stop, proxies,
+    scenario, config, redisUrl, done, stop, proxies, agent,
     records: () => [...records.values()],
     status: () => ({
       scenario: scenario.metadata.name,
