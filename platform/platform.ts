@@ -29,6 +29,10 @@ export async function startPlatform(config: FaultlineConfig, logger: Logger): Pr
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'faultline_' });
+  // prom-client names these gauges with a `_total` suffix, which Prometheus
+  // reserves for counters (promtool rejects them); the same figures remain
+  // as faultline_nodejs_active_{handles,requests,resources}.
+  for (const name of ['handles', 'requests', 'resources']) registry.removeSingleMetric(`faultline_nodejs_active_${name}_total`);
   const api = createApiServer(registry, logger);
   api.addReadinessCheck({ name: 'redis', check: () => redis.status === 'ready' });
 
