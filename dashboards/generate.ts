@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { writeRules } from '../analysis/slo/rules/write-rules.ts';
 import { buildDashboards } from './registry.ts';
 import { dashboardProviderYaml, datasourcesYaml, prometheusYaml, type ProvisioningOptions } from './provisioning.ts';
 
@@ -7,8 +8,10 @@ export interface GenerateOptions extends ProvisioningOptions {
   outDir: string;
   /** host:port Prometheus scrapes for Faultline's /metrics. Default faultline:7070. */
   scrapeTarget: string;
-  /** Rule files (already written under outDir/prometheus/rules) to list in prometheus.yml. */
+  /** Further rule files to list in prometheus.yml, as Prometheus sees their paths. */
   ruleFiles: string[];
+  /** SLO YAML files: their Sloth-shaped rules go to prometheus/rules/ and into prometheus.yml. */
+  sloDir?: string;
 }
 
 export interface GeneratedFile {
@@ -22,6 +25,7 @@ export interface GeneratedFile {
  *   provisioning/datasources/faultline.yaml Prometheus + Jaeger (Faultline's /jaeger)
  *   provisioning/dashboards/faultline.yaml  file provider for dashboards/
  *   prometheus/prometheus.yml               scrape config for Faultline + rule files
+ *   prometheus/rules/*.rules.yaml           SLO recording and alerting rules (with sloDir)
  */
 export function generateAll(o: GenerateOptions): GeneratedFile[] {
   const files: GeneratedFile[] = [];
@@ -36,6 +40,14 @@ export function generateAll(o: GenerateOptions): GeneratedFile[] {
   }
   write('provisioning/datasources/faultline.yaml', datasourcesYaml(o), 'Grafana data sources (Prometheus, Jaeger)');
   write('provisioning/dashboards/faultline.yaml', dashboardProviderYaml(o), 'Grafana dashboard provider');
-  write('prometheus/prometheus.yml', prometheusYaml(o.scrapeTarget, o.ruleFiles), 'Prometheus scrape config');
+  const ruleFiles = [...o.ruleFiles];
+  if (o.sloDir) {
+    for (const path of writeRules(o.sloDir, join(o.outDir, 'prometheus', 'rules'))) {
+      files.push({ path, what: 'Prometheus SLO rules (Sloth shape)' });
+      // Relative to prometheus.yml, which Prometheus resolves rule_files against.
+      ruleFiles.push(`rules/${basename(path)}`);
+    }
+  }
+  write('prometheus/prometheus.yml', prometheusYaml(o.scrapeTarget, ruleFiles), 'Prometheus scrape config');
   return files;
 }

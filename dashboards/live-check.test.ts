@@ -63,7 +63,7 @@ describe('generated dashboards against a real Prometheus', () => {
     }, silentLogger());
     generateAll({
       outDir: join(dir, 'out'), prometheusUrl: 'http://prometheus:9090', faultlineApiUrl: 'http://faultline:7070',
-      dashboardsPath: '/var/lib/grafana/dashboards/faultline', scrapeTarget: api.host, ruleFiles: [],
+      dashboardsPath: '/var/lib/grafana/dashboards/faultline', scrapeTarget: api.host, ruleFiles: [], sloDir: dir,
     });
     const config = join(dir, 'out', 'prometheus', 'prometheus.yml');
     // The generated config, scraping every second so the test is short.
@@ -100,6 +100,13 @@ describe('generated dashboards against a real Prometheus', () => {
   it('returns series for every panel that should show data', () => {
     const empty = results.filter((r) => !r.error && r.series === 0 && !dataOnlyAfterChaos.test(r.panel)).map((r) => `${r.dashboard} / ${r.panel} [${r.refId}]`);
     assert.deepEqual(empty, []);
+  });
+
+  it('gives Prometheus the generated SLO rules, which it loads', async () => {
+    const rules = (await (await fetch(`${prometheusUrl}/api/v1/rules`)).json()) as { data: { groups: Array<{ name: string; rules: Array<{ health: string }> }> } };
+    const all = rules.data.groups.flatMap((g) => g.rules);
+    assert.ok(all.length > 10, `${all.length} rules loaded`);
+    assert.ok(all.every((r) => r.health !== 'err'), 'no rule fails to evaluate');
   });
 
   it('shows both services and the edge between them in the service graph', () => {

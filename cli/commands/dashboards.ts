@@ -19,8 +19,9 @@ export function dashboardsCommand(): Command {
     .option('--faultline-url <url>', 'Faultline API as Grafana reaches it (Jaeger source = URL/jaeger)', defaultProvisioning.faultlineApiUrl)
     .option('--dashboards-path <path>', 'where Grafana reads the dashboard files', defaultProvisioning.dashboardsPath)
     .option('--scrape-target <host:port>', 'Faultline /metrics address Prometheus scrapes', 'faultline:7070')
-    .option('--rule-file <path...>', 'Prometheus rule files to list in prometheus.yml (e.g. from `faultline slo rules`)', [])
-    .action((o: { out: string; prometheusUrl: string; faultlineUrl: string; dashboardsPath: string; scrapeTarget: string; ruleFile: string[] }) => {
+    .option('--slo-dir <dir>', 'SLO YAML files: also write their Prometheus rules and list them in prometheus.yml (env FAULTLINE_SLO_DIR)', process.env.FAULTLINE_SLO_DIR)
+    .option('--rule-file <path...>', 'further Prometheus rule files to list in prometheus.yml', [])
+    .action((o: { out: string; prometheusUrl: string; faultlineUrl: string; dashboardsPath: string; scrapeTarget: string; ruleFile: string[]; sloDir?: string }) => {
       const files = generateAll({
         outDir: resolve(o.out),
         prometheusUrl: o.prometheusUrl,
@@ -28,6 +29,7 @@ export function dashboardsCommand(): Command {
         dashboardsPath: o.dashboardsPath,
         scrapeTarget: o.scrapeTarget,
         ruleFiles: o.ruleFile,
+        sloDir: o.sloDir,
       });
       for (const f of files) process.stdout.write(`wrote ${f.path}  (${f.what})\n`);
       process.stdout.write(
