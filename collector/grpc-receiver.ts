@@ -8,6 +8,7 @@ import { formatHostPort } from '../platform/net.ts';
 import type { Ingest } from './ingest.ts';
 import type { CollectorMetrics, Signal } from './metrics.ts';
 import { encodeExportResponse } from './otlp/index.ts';
+import { bearerMatcher } from './bearer.ts';
 import { encodeRetryStatusProto } from './retry-status.ts';
 
 export interface GrpcReceiverOptions {
@@ -49,11 +50,11 @@ function exportService(path: string): ServiceDefinition {
  */
 export class GrpcReceiver {
   private readonly server: Server;
-  private readonly expectedAuth?: string;
+  private readonly authorized?: (authorization: unknown) => boolean;
   private readonly successBodies = new Map<Signal, Buffer>();
 
   constructor(private readonly options: GrpcReceiverOptions) {
-    this.expectedAuth = options.ingestToken ? `Bearer ${options.ingestToken}` : undefined;
+    this.authorized = bearerMatcher(options.ingestToken);
     this.server = new Server({
       'grpc.max_receive_message_length': options.maxRequestBytes,
       interceptors: [this.countOversized()],
@@ -113,7 +114,7 @@ export class GrpcReceiver {
       if (code === GrpcStatus.OK) callback(null, body);
       else callback({ code, details: message, metadata: trailer }, null);
     };
-    if (this.expectedAuth !== undefined && call.metadata.get('authorization')[0] !== this.expectedAuth) {
+    if (this.authorized && !this.authorized(call.metadata.get('authorization')[0])) {
       ingest.refuseRequest('grpc', signal, 'unauthorized');
       done(GrpcStatus.UNAUTHENTICATED, null, 'missing or wrong ingest token: send metadata authorization: Bearer <token>');
       return;

@@ -5,6 +5,7 @@ import type { Logger } from '../platform/logger.ts';
 import type { Ingest, IngestResult } from './ingest.ts';
 import type { CollectorMetrics, Encoding, Signal } from './metrics.ts';
 import { encodeExportResponse, encodeRpcStatus } from './otlp/index.ts';
+import { bearerMatcher } from './bearer.ts';
 import { readBody } from './read-body.ts';
 import { encodeRetryStatusJson, encodeRetryStatusProto } from './retry-status.ts';
 
@@ -40,12 +41,12 @@ function encodingOf(contentType: string | undefined): Encoding | undefined {
 export class HttpReceiver {
   private readonly server: Server;
   private readonly successBodies = new Map<string, Uint8Array>();
-  private readonly expectedAuth?: string;
+  private readonly authorized?: (authorization: unknown) => boolean;
   private inFlight = 0;
   private idle?: () => void;
 
   constructor(private readonly options: HttpReceiverOptions) {
-    this.expectedAuth = options.ingestToken ? `Bearer ${options.ingestToken}` : undefined;
+    this.authorized = bearerMatcher(options.ingestToken);
     this.server = createServer({ keepAliveTimeout: 30_000, requestTimeout: 60_000 }, (req, res) => this.onRequest(req, res));
     for (const signal of ['traces', 'metrics', 'logs'] as const) {
       for (const encoding of ['protobuf', 'json'] as const) {
@@ -106,7 +107,7 @@ export class HttpReceiver {
       fail(405, RPC.UNIMPLEMENTED, `${req.method} is not allowed on ${url}; OTLP/HTTP uses POST`, { Allow: 'POST' });
       return;
     }
-    if (this.expectedAuth !== undefined && req.headers.authorization !== this.expectedAuth) {
+    if (this.authorized && !this.authorized(req.headers.authorization)) {
       req.resume();
       ingest.refuseRequest('http', signal, 'unauthorized');
       fail(401, RPC.UNAUTHENTICATED, 'missing or wrong ingest token: send Authorization: Bearer <token>', { 'WWW-Authenticate': 'Bearer' });
@@ -131,6 +132,7 @@ export class HttpReceiver {
       try {
         if (!read.ok) {
           if (read.status === 0) return;
+          if (read.status === 400) this.options.metrics.decodeErrors.labels('http', signal).inc();
           ingest.refuseRequest('http', signal, read.status === 413 ? 'too_large' : 'decode_error');
           fail(read.status, read.status === 413 ? RPC.RESOURCE_EXHAUSTED : RPC.INVALID_ARGUMENT, read.message);
           return;
