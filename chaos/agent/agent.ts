@@ -21,6 +21,8 @@ import { bullConnection } from './redis-options.ts';
 // targets with a heartbeat. Faults live on leases held in this process, so
 // if Redis goes away no renewal arrives and every fault ends with its lease.
 
+const STOP_TIMEOUT_MS = 3000;
+
 const heartbeatScript = readFileSync(new URL('./heartbeat.lua', import.meta.url), 'utf8');
 const withdrawScript = readFileSync(new URL('./withdraw.lua', import.meta.url), 'utf8');
 
@@ -129,16 +131,31 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     stop() {
       stopping ??= (async () => {
         clearInterval(timer);
-        await worker.close();
+        // Faults first: whatever else fails below, nothing stays applied.
         const reverted = await executor.revertAll().catch((err: unknown) => {
           logger.error({ err }, 'some faults failed to revert on stop');
           return -1;
         });
-        await redis.eval(withdrawScript, 2, agentKeys.heartbeat(name), agentKeys.index(), name).catch(() => undefined);
-        await redis.quit().catch(() => redis.disconnect());
+        // With Redis gone, BullMQ would wait for it; a stop must not.
+        const online = redis.status === 'ready';
+        await withTimeout(worker.close(!online), STOP_TIMEOUT_MS).catch(() => undefined);
+        if (online) {
+          await withTimeout(redis.eval(withdrawScript, 2, agentKeys.heartbeat(name), agentKeys.index(), name), STOP_TIMEOUT_MS).catch(() => undefined);
+          await withTimeout(redis.quit(), STOP_TIMEOUT_MS).catch(() => undefined);
+        }
+        redis.disconnect();
+        await worker.disconnect().catch(() => undefined);
         logger.info({ reverted }, 'agent stopped');
       })();
       return stopping;
     },
   };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms); }),
+  ]);
 }

@@ -38,7 +38,7 @@ export class AgentClient {
     }
   }
 
-  async apply(agent: string, fault: FaultSpecInput, target: TargetSelector, leaseMs: number, faultId = randomUUID()): Promise<AppliedFaultInfo> {
+  async apply(agent: string, fault: FaultSpecInput, target: TargetSelector, leaseMs: number, faultId: string = randomUUID()): Promise<AppliedFaultInfo> {
     const result = await this.send(agent, { op: 'apply', faultId, fault, target, leaseMs, sentAtMs: Date.now() });
     return (result as Extract<AgentResult, { op: 'apply' }>).fault;
   }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import { ErrorCode, FaultlineError } from '../../../platform/errors.ts';
 import { lookupInstance } from '../../../scenarios/registry.ts';
@@ -41,6 +42,10 @@ export async function resolveProcesses(selector: ProcessSelector, resolver: Proc
   if (!resolver.redis) throw new FaultlineError(ErrorCode.Unavailable, 'target.instance: no instance registry (Redis) available');
   const record = await lookupInstance(resolver.redis, selector.instance!);
   if (!record) throw new FaultlineError(ErrorCode.NotFound, `target.instance: no scenario instance named ${selector.instance}`);
+  // A PID means something only on its own machine.
+  if (record.host !== hostname()) {
+    throw new FaultlineError(ErrorCode.NotFound, `target.instance: ${selector.instance} runs on ${record.host}, not on this host (${hostname()}); send the fault to that host's agent`);
+  }
   return alive([record.pid], `instance ${selector.instance} (pid ${record.pid})`);
 }
 

@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { partitionRules } from '../../faults/partition.ts';
+import { parseFaultSpec, type PartitionSpec } from '../../faults/specs.ts';
+import { datestop, ruleArgs, splitRule } from './iptables.ts';
+
+describe('iptables rules', () => {
+  it('turns a partition into rules per way and peer', () => {
+    const spec = parseFaultSpec({ type: 'partition', direction: 'upstream', peers: ['10.0.0.1', '10.1.0.0/16'] }) as PartitionSpec;
+    assert.deepEqual(partitionRules(spec), [
+      { way: 'in', peer: '10.0.0.1', mode: 'blackhole' },
+      { way: 'in', peer: '10.1.0.0/16', mode: 'blackhole' },
+    ]);
+    const everyone = parseFaultSpec({ type: 'partition', mode: 'reset' }) as PartitionSpec;
+    assert.deepEqual(partitionRules(everyone).map((r) => [r.way, r.peer]), [['in', undefined], ['out', undefined]]);
+  });
+
+  it('writes each rule with loopback spared, an expiry and the owner tag', () => {
+    const at = Date.UTC(2026, 10, 21, 13, 50, 10, 100);
+    assert.equal(datestop(at), '2026-11-21T13:50:11');
+    assert.deepEqual(ruleArgs({ way: 'out', peer: '10.0.0.2', mode: 'blackhole' }, 'faultline:a/f1', at), [
+      ['-d', '10.0.0.2', '!', '-o', 'lo', '-m', 'time', '--datestop', '2026-11-21T13:50:11', '-m', 'comment', '--comment', 'faultline:a/f1', '-j', 'DROP'],
+    ]);
+    const reset = ruleArgs({ way: 'in', mode: 'reset' }, 't', at);
+    assert.deepEqual(reset.map((r) => r.slice(-4)), [['-j', 'REJECT', '--reject-with', 'tcp-reset'], ['--comment', 't', '-j', 'REJECT']]);
+  });
+
+  it('splits `iptables -S` lines with quoted comments', () => {
+    assert.deepEqual(
+      splitRule('-A FAULTLINE-IN -s 10.0.0.1/32 -m comment --comment "faultline:a b/f1" -j DROP'),
+      ['-A', 'FAULTLINE-IN', '-s', '10.0.0.1/32', '-m', 'comment', '--comment', 'faultline:a b/f1', '-j', 'DROP'],
+    );
+  });
+});
