@@ -3,6 +3,7 @@ import { parseDurationMs } from '../../analysis/slo/duration.ts';
 import { ErrorCode, FaultlineError } from '../../platform/errors.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { builtinNames, resolveScenarioPath } from '../../scenarios/builtin.ts';
+import { exportAttachments } from '../../scenarios/export.ts';
 import { reportProgress } from '../../scenarios/progress.ts';
 import { startScenario } from '../../scenarios/runner/runner.ts';
 import { loadScenarioFile } from '../../scenarios/spec/load.ts';
@@ -33,6 +34,14 @@ export function scenarioCommand(): Command {
       const { scenario } = loaded;
       const instances = scenario.spec.services.reduce((n, s) => n + s.instances, 0);
       process.stdout.write(`${scenario.metadata.name}: ${scenario.spec.services.length} services, ${instances} instances, ${loaded.slos.length} SLOs, ${loaded.experiments.length} experiments\n`);
+    });
+
+  cmd.command('export <file>')
+    .description('write the SLOs and experiments that come with a scenario as files: OUT/slos/*.yaml (for --slo-dir, `slo rules`) and OUT/experiments/*.yaml (for `chaos run`)')
+    .requiredOption('--out <dir>', 'output directory')
+    .action((file: string, opts: { out: string }) => {
+      const written = exportAttachments(loadScenarioFile(resolveScenarioPath(file)), opts.out);
+      for (const path of [...written.slos, ...written.experiments]) process.stdout.write(`wrote ${path}\n`);
     });
 
   cmd.command('run <file>')

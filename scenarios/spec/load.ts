@@ -16,10 +16,10 @@ export interface Attachment {
 
 export interface LoadedScenario {
   scenario: Scenario;
-  /** Validated with the SLO engine's schema (analysis/slo/spec.ts). */
-  slos: Array<{ source: string; slo: SloSpec }>;
-  /** Validated with the experiment schema (chaos/experiments/spec.ts). */
-  experiments: Array<{ source: string; experiment: Experiment }>;
+  /** Validated with the SLO engine's schema (analysis/slo/spec.ts); `raw` as written. */
+  slos: Array<{ source: string; slo: SloSpec; raw: unknown }>;
+  /** Validated with the experiment schema (chaos/experiments/spec.ts); `raw` as written. */
+  experiments: Array<{ source: string; experiment: Experiment; raw: unknown }>;
 }
 
 /** `spec.services[2].calls[0].service`: the YAML path as a person writes it. */
@@ -144,13 +144,13 @@ export function loadScenarioFile(path: string): LoadedScenario {
   const slos = resolveAttachments(scenario.spec.slos, 'slos', file).map((a, i) => {
     const slo = parseSloSpec(a.value, a.source);
     if (!services.has(slo.service)) throw unknownService(scenario, a.source, `spec.slos[${i}].service`, slo.service);
-    return { source: a.source, slo };
+    return { source: a.source, slo, raw: a.value };
   });
   const experiments = resolveAttachments(scenario.spec.experiments, 'experiments', file).map((a, i) => {
     const experiment = parseExperiment(a.value, a.source);
     const target = experiment.spec.targets.service;
     if (!services.has(target)) throw unknownService(scenario, a.source, `spec.experiments[${i}].spec.targets.service`, target);
-    return { source: a.source, experiment };
+    return { source: a.source, experiment, raw: a.value };
   });
   return { scenario, slos, experiments };
 }
