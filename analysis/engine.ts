@@ -170,10 +170,15 @@ export class AnalysisEngine implements BatchConsumer {
 
   /** Span metrics and service graph in the Prometheus text format. */
   renderMetrics(): string {
+    return this.renderMetricsPieces().join('');
+  }
+
+  /** The same, as pieces: /metrics streams them without joining. */
+  renderMetricsPieces(): string[] {
     const out: string[] = [];
     this.spanMetrics.render(out);
     this.serviceGraph.render(out);
-    return out.join('');
+    return out;
   }
 
   private summary(name: string): ServiceSummary {

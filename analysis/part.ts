@@ -22,7 +22,7 @@ export function analysisPart(): PlatformPart {
       ctx.consumers.push(engine);
       ctx.services.set('analysis', engine);
       registerAnalysisMetrics(ctx.registry, engine);
-      ctx.api.addMetricsSource({ render: () => engine.renderMetrics() });
+      ctx.api.addMetricsSource({ render: () => engine.renderMetricsPieces() });
       registerAnalysisRoutes(ctx.api.app, { engine, now: Date.now, use: () => ctx.services.get('use') as UseProvider | undefined });
       timer = setInterval(() => {
         try {

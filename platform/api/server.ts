@@ -7,9 +7,15 @@ import { errorResponder } from './error-handler.ts';
 
 /** Extra text for /metrics that a part renders itself (large series sets). */
 export interface MetricsSource {
-  /** Prometheus text exposition (0.0.4), ending in a newline. */
-  render(): string | Promise<string>;
+  /**
+   * Prometheus text exposition (0.0.4), ending in a newline. A list of pieces
+   * is streamed as it is, so 100,000 series never become one huge string.
+   */
+  render(): string | readonly string[] | Promise<string | readonly string[]>;
 }
+
+/** Bytes gathered before a piece of /metrics is written out. */
+const METRICS_CHUNK_CHARS = 64 * 1024;
 
 export interface ReadinessCheck {
   name: string;
@@ -48,9 +54,26 @@ export function createApiServer(registry: Registry, logger: Logger): ApiServer {
     return failing.length === 0 ? c.json({ status: 'ready' }) : c.json({ status: 'not ready', failing }, 503);
   });
   app.get('/metrics', async (c) => {
-    const parts = [await registry.metrics()];
-    for (const source of sources) parts.push(await source.render());
-    return c.body(parts.join(''), 200, { 'Content-Type': registry.contentType });
+    const pieces: Array<string | readonly string[]> = [await registry.metrics()];
+    for (const source of sources) pieces.push(await source.render());
+    const encoder = new TextEncoder();
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        let buffered = '';
+        for (const piece of pieces) {
+          for (const text of typeof piece === 'string' ? [piece] : piece) {
+            buffered += text;
+            if (buffered.length >= METRICS_CHUNK_CHARS) {
+              controller.enqueue(encoder.encode(buffered));
+              buffered = '';
+            }
+          }
+        }
+        if (buffered) controller.enqueue(encoder.encode(buffered));
+        controller.close();
+      },
+    });
+    return c.body(stream, 200, { 'Content-Type': registry.contentType });
   });
 
   return {
