@@ -1,10 +1,14 @@
 import { resolve } from 'node:path';
+import { writeRules } from '../analysis/slo/rules/write-rules.ts';
 import { generateAll } from '../dashboards/generate.ts';
+import { cliToken } from '../platform/auth/tokens.ts';
 import type { FaultlineConfig } from '../platform/config/schema.ts';
 import { ErrorCode, FaultlineError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import { startPlatform, type Platform } from '../platform/platform.ts';
 import { resolveScenarioPath } from './builtin.ts';
+import { exportAttachments } from './export.ts';
+import { registerSlos, scheduleExperiments, staggeredCron, unscheduleExperiments } from './platform-api.ts';
 import { INSTANCE_REGISTRY_KEY } from './registry.ts';
 import { startScenario, type RunningScenario } from './runner/runner.ts';
 import type { ScenarioRunnerConfigInput } from './config.ts';
@@ -15,6 +19,10 @@ export interface DemoOptions {
   scenario?: string;
   /** Where dashboards, provisioning and the Prometheus config are written. Default <dataDir>/demo. */
   outDir?: string;
+  /** Schedule the scenario's experiments, each every `chaosEveryMinutes`, staggered. Default true. */
+  chaos?: boolean;
+  /** Default 10. */
+  chaosEveryMinutes?: number;
   /** Runner settings beyond the collector and Redis the platform provides. */
   runner?: Omit<ScenarioRunnerConfigInput, 'collectorUrl' | 'redisUrl'>;
 }
@@ -78,14 +86,22 @@ export async function startDemo(config: FaultlineConfig, logger: Logger, options
   }
   const outDir = resolve(options.outDir ?? resolve(config.dataDir, 'demo'));
   const apiHostPort = new URL(api).host;
+  const exported = exportAttachments(loaded, outDir);
+  const ruleFiles = writeRules(resolve(outDir, 'slos'), resolve(outDir, 'prometheus/rules'), config.analysis.durationBucketsMs);
   generateAll({
     outDir,
     prometheusUrl: 'http://127.0.0.1:9090',
     faultlineApiUrl: api,
     dashboardsPath: resolve(outDir, 'dashboards'),
     scrapeTarget: apiHostPort,
-    ruleFiles: [],
+    ruleFiles,
   });
+  const token = cliToken(undefined, config.dataDir);
+  const slos = await registerSlos(api, token, loaded.slos.map((s) => ({ name: s.slo.name, raw: s.raw })), logger);
+  const everyMinutes = options.chaosEveryMinutes ?? 10;
+  const scheduled = options.chaos === false ? [] : await scheduleExperiments(api, token, loaded.experiments.map((e, i) => ({
+    name: e.experiment.metadata.name, raw: e.raw, cron: staggeredCron(i, everyMinutes),
+  })), logger);
   const served = await servedPaths(api);
   const { scenario } = loaded;
   const instances = scenario.spec.services.reduce((n, s) => n + s.instances, 0);
@@ -100,8 +116,12 @@ export async function startDemo(config: FaultlineConfig, logger: Logger, options
     `  Prometheus    prometheus --config.file=${resolve(outDir, 'prometheus/prometheus.yml')}  (scrapes ${apiHostPort})`,
     `  Grafana       provisioning in ${resolve(outDir, 'provisioning')} (data sources: Prometheus at http://127.0.0.1:9090, traces at ${api}/jaeger)`,
     `                mount it as /etc/grafana/provisioning, or: faultline dashboards push --grafana URL --token TOKEN`,
-    `  SLOs          ${loaded.slos.map((s) => s.slo.name).join(', ')} (defined in ${resolveScenarioPath(options.scenario ?? 'shop')})`,
-    `  Experiments   ${loaded.experiments.map((e) => e.experiment.metadata.name).join(', ')} (same file; run with the chaos CLI once it is available)`,
+    `  SLOs          ${slos.length > 0 ? `${slos.join(', ')} registered; faultline slo status --api ${api}` : 'none registered (see the warnings above)'}`,
+    `                as files in ${resolve(outDir, 'slos')}, Prometheus rules in ${resolve(outDir, 'prometheus/rules')}`,
+    ...(scheduled.length > 0
+      ? [`  Chaos         ${scheduled.map((e) => `${e.name} (${e.cron})`).join(', ')}`,
+        `                follow: faultline chaos list --api ${api}; stop everything: faultline chaos halt --all --api ${api}`]
+      : [`  Chaos         no experiments scheduled; run one: faultline chaos run ${exported.experiments[0] ?? 'FILE'} --api ${api}`]),
     '',
     'Stop with Ctrl-C.',
   ];
@@ -111,6 +131,7 @@ export async function startDemo(config: FaultlineConfig, logger: Logger, options
     summary: lines.join('\n'),
     stop: () => {
       stopping ??= (async () => {
+        await unscheduleExperiments(api, token, scheduled.map((e) => e.name), logger);
         await run.stop();
         await platform.stop();
       })();
