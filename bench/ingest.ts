@@ -5,7 +5,7 @@
 // (/proc/PID/stat utime+stime), p50/p99 request latency, peak RSS (VmHWM),
 // and the decode-only ceiling measured here on the same payloads. Several
 // runs (a fresh faultline each); the figures are their medians.
-// Usage: npm run bench:ingest [-- --runs 3 --duration-ms 10000 --connections 4 --payloads 16]
+// Usage: npm run bench:ingest [-- --runs 3 --duration-ms 10000 --connections 4 --payloads 16 --config faultline.yaml]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -24,6 +24,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '4' },
     payloads: { type: 'string', default: '16' },
     spans: { type: 'string', default: '1000' },
+    /** A faultline.yaml for the child, e.g. to size the trace store. Default: none (all defaults). */
+    config: { type: 'string' },
   },
 });
 const runs = Number(values.runs);
@@ -83,7 +85,7 @@ function decodeCeiling(rounds = 5, roundMs = 500): { spansPerCpuSec: number; spa
 interface LoadResult { requests: number; elapsedMs: number; statuses: Record<string, number>; p50Ms: number; p99Ms: number }
 
 async function run(): Promise<Record<string, number>> {
-  const fl = await startFaultline();
+  const fl = await startFaultline({ args: values.config ? ['--config', values.config] : [] });
   try {
     const load = spawn(process.execPath, ['--import', 'tsx', 'bench/ingest-load.ts', `${fl.addresses.otlpHttp}/v1/traces`, bodyFile, String(durationMs), String(connections)], {
       cwd: root, stdio: ['ignore', 'pipe', 'inherit'],
@@ -136,6 +138,7 @@ console.log(JSON.stringify({
   spansPerRequest,
   bytesPerSpan: Math.round(payloads[0]!.length / spansPerRequest),
   runs,
+  config: values.config ?? 'defaults',
   durationMs,
   connections,
   acceptedSpansPerSec: round(med('acceptedSpansPerSec')),
