@@ -4,10 +4,10 @@ import { internHexId } from './intern.ts';
 const hexByte: string[] = [];
 for (let b = 0; b < 256; b++) hexByte.push(b.toString(16).padStart(2, '0'));
 
-/** Lowercase hex of buf[s, e); 8- and 16-byte IDs are interned. */
-export function bytesToHex(buf: Uint8Array, s: number, e: number): string {
+/** Lowercase hex of buf[s, e); 8- and 16-byte IDs are interned (`view`: a DataView over exactly `buf`). */
+export function bytesToHex(buf: Uint8Array, view: DataView, s: number, e: number): string {
   const n = e - s;
-  if (n === 16 || n === 8) return internHexId(buf, s, n);
+  if (n === 16 || n === 8) return internHexId(buf, view, s, n);
   let out = '';
   for (let i = s; i < e; i++) out += hexByte[buf[i]];
   return out;

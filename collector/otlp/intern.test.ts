@@ -14,7 +14,7 @@ describe('internUtf8', () => {
     for (let round = 0; round < 3; round++) {
       for (const w of round === 1 ? [...words].reverse() : words) {
         const b = enc.encode(`!!${w}??`);
-        assert.equal(internUtf8(b, 2, b.length - 2), w);
+        assert.equal(internUtf8(b, new DataView(b.buffer, b.byteOffset, b.byteLength), 2, b.length - 2), w);
       }
     }
   });
@@ -24,11 +24,14 @@ describe('internUtf8', () => {
   for (const [name, s] of cases) {
     it(name, () => {
       const b = enc.encode(s);
-      assert.equal(internUtf8(b, 0, b.length), s);
-      assert.equal(internUtf8(b, 0, b.length), s);
+      assert.equal(internUtf8(b, new DataView(b.buffer, b.byteOffset, b.byteLength), 0, b.length), s);
+      assert.equal(internUtf8(b, new DataView(b.buffer, b.byteOffset, b.byteLength), 0, b.length), s);
     });
   }
-  it('invalid UTF-8 becomes U+FFFD', () => assert.equal(internUtf8(Uint8Array.from([0x61, 0xff, 0x62]), 0, 3), 'a\ufffdb'));
+  it('invalid UTF-8 becomes U+FFFD', () => {
+    const b = Uint8Array.from([0x61, 0xff, 0x62]);
+    assert.equal(internUtf8(b, new DataView(b.buffer), 0, 3), 'a\ufffdb');
+  });
 });
 
 describe('internHexId', () => {
@@ -39,8 +42,8 @@ describe('internHexId', () => {
         id[7] = i & 0xff;
         id[9] = i >> 8;
         const hex = Buffer.from(id).toString('hex');
-        assert.equal(internHexId(id, 0, 16), hex);
-        assert.equal(internHexId(id, 0, 8), hex.slice(0, 16));
+        assert.equal(internHexId(id, new DataView(id.buffer), 0, 16), hex);
+        assert.equal(internHexId(id, new DataView(id.buffer), 0, 8), hex.slice(0, 16));
       }
     }
   });

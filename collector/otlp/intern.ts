@@ -11,6 +11,7 @@ const MAX_INTERNED_BYTES = 48;
 const strBytes = new Uint8Array(SLOTS * MAX_INTERNED_BYTES);
 const strLens = new Int32Array(SLOTS).fill(-1);
 const strings: string[] = new Array<string>(SLOTS).fill('');
+const strView = new DataView(strBytes.buffer);
 
 const nodeUtf8Slice = (Buffer.prototype as unknown as { utf8Slice?: (this: Uint8Array, s: number, e: number) => string }).utf8Slice;
 const textDecoder = new TextDecoder('utf-8');
@@ -21,8 +22,8 @@ export function utf8(buf: Uint8Array, s: number, e: number): string {
   return textDecoder.decode(buf.subarray(s, e));
 }
 
-/** The string of buf[s, e), interned when short. */
-export function internUtf8(buf: Uint8Array, s: number, e: number): string {
+/** The string of buf[s, e), interned when short; `view` is a DataView over exactly `buf`. */
+export function internUtf8(buf: Uint8Array, view: DataView, s: number, e: number): string {
   const n = e - s;
   if (n === 0) return '';
   if (n > MAX_INTERNED_BYTES) return utf8(buf, s, e);
@@ -36,7 +37,9 @@ export function internUtf8(buf: Uint8Array, s: number, e: number): string {
   const slot = (h ^ (h >>> 13)) & (SLOTS - 1);
   const at = slot * MAX_INTERNED_BYTES;
   if (strLens[slot] === n) {
+    // Compare four bytes at a time, then the tail.
     let i = 0;
+    while (i + 4 <= n && strView.getUint32(at + i) === view.getUint32(s + i)) i += 4;
     while (i < n && strBytes[at + i] === buf[s + i]) i++;
     if (i === n) return strings[slot];
   }
@@ -52,6 +55,7 @@ const ID_SLOTS = 8192;
 const idBytes = new Uint8Array(ID_SLOTS * 16);
 const idLens = new Uint8Array(ID_SLOTS);
 const ids: string[] = new Array<string>(ID_SLOTS).fill('');
+const idView = new DataView(idBytes.buffer);
 
 const hexCodes = new Uint16Array(512);
 for (let b = 0; b < 256; b++) {
@@ -85,15 +89,18 @@ function hex16(u: Uint8Array, s: number): string {
   );
 }
 
-/** Lowercase hex of an 8- or 16-byte ID at buf[s, s + n), interned. */
-export function internHexId(buf: Uint8Array, s: number, n: 8 | 16): string {
+/** Lowercase hex of an 8- or 16-byte ID at buf[s, s + n), interned; `view` is a DataView over exactly `buf`. */
+export function internHexId(buf: Uint8Array, view: DataView, s: number, n: 8 | 16): string {
   const h = (buf[s] | (buf[s + 1] << 8) | (buf[s + 2] << 16)) ^ (buf[s + n - 1] << 5) ^ n;
   const slot = h & (ID_SLOTS - 1);
   const at = slot * 16;
-  if (idLens[slot] === n) {
-    let i = 0;
-    while (i < n && idBytes[at + i] === buf[s + i]) i++;
-    if (i === n) return ids[slot];
+  if (
+    idLens[slot] === n &&
+    idView.getUint32(at) === view.getUint32(s) &&
+    idView.getUint32(at + 4) === view.getUint32(s + 4) &&
+    (n === 8 || (idView.getUint32(at + 8) === view.getUint32(s + 8) && idView.getUint32(at + 12) === view.getUint32(s + 12)))
+  ) {
+    return ids[slot];
   }
   const str = n === 16 ? hex16(buf, s) : hex8(buf, s);
   for (let i = 0; i < n; i++) idBytes[at + i] = buf[s + i];

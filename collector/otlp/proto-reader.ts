@@ -60,6 +60,14 @@ export class ProtoReader {
       return b;
     }
     let v = b & 0x7f;
+    if (pos < buf.length) {
+      // Two-byte varints (lengths 128-16383, field numbers 16-2047) without the loop.
+      b = buf[pos];
+      if (b < 0x80) {
+        this.pos = pos + 1;
+        return v | (b << 7);
+      }
+    }
     for (let shift = 7; shift < 70; shift += 7) {
       if (pos >= buf.length) throw this.truncated('varint');
       b = buf[pos++];
@@ -179,7 +187,7 @@ export class ProtoReader {
     const e = this.len(end);
     const s = this.pos;
     this.pos = e;
-    return internUtf8(this.buf, s, e);
+    return internUtf8(this.buf, this.view, s, e);
   }
 
   /**

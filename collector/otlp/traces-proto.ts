@@ -208,9 +208,9 @@ function readSpan(r: ProtoReader, outerEnd: number, rej: Rejections, ri: number,
     return null;
   }
   return {
-    traceId: bytesToHex(buf, tidS, tidE),
-    spanId: bytesToHex(buf, sidS, sidE),
-    parentSpanId: pidE > pidS ? bytesToHex(buf, pidS, pidE) : '',
+    traceId: bytesToHex(buf, r.view, tidS, tidE),
+    spanId: bytesToHex(buf, r.view, sidS, sidE),
+    parentSpanId: pidE > pidS ? bytesToHex(buf, r.view, pidS, pidE) : '',
     traceState,
     name,
     kind,
@@ -275,5 +275,5 @@ function readLink(r: ProtoReader, outerEnd: number): SpanLink | string {
   let p = idProblem(buf, tidS, tidE, 16);
   if (p !== '') return `trace_id ${p}`;
   if ((p = idProblem(buf, sidS, sidE, 8)) !== '') return `span_id ${p}`;
-  return { traceId: bytesToHex(buf, tidS, tidE), spanId: bytesToHex(buf, sidS, sidE), attributes };
+  return { traceId: bytesToHex(buf, r.view, tidS, tidE), spanId: bytesToHex(buf, r.view, sidS, sidE), attributes };
 }
