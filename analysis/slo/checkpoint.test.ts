@@ -44,16 +44,43 @@ describe('SloCheckpoint (real redis-server)', () => {
     assert.deepEqual(restarted.alerts.activeAlerts(), engine.alerts.activeAlerts());
   });
 
-  it('writes all keys in one script and never replaces a newer checkpoint with an older one', async () => {
+  it('saves incrementally, never replaces a newer checkpoint, prunes SLOs that are gone', async () => {
     const clock = fakeClock(T0);
     const engine = new SloEngine(clock.now);
     engine.upsert(availabilitySpec());
+    engine.upsert(availabilitySpec({ name: 'other' }));
+    for (let t = T0; t < T0 + 3_600_000; t += 10_000) engine.record('checkout-availability', t, 0, 10);
     const checkpoint = new SloCheckpoint(redis, 'test2:');
     assert.equal(await checkpoint.save(engine), true);
-    assert.deepEqual(await redis.hkeys(sloKeys.events('test2:')), ['checkout-availability']);
+    const key = sloKeys.buckets('test2:', 'checkout-availability');
+    // An hour: 360 fine buckets and 12 coarse ones.
+    assert.equal(await redis.hlen(key), 372);
+    assert.deepEqual((await redis.smembers(sloKeys.bucketIndex('test2:'))).sort(), ['checkout-availability', 'other']);
+    clock.set(T0 + 3_600_000);
+    engine.record('checkout-availability', T0 + 3_600_000, 1, 1);
+    assert.equal(await checkpoint.save(engine), true);
+    assert.equal(await redis.hlen(key), 374);
+    assert.equal(await redis.hget(key, `f${(T0 + 3_600_000) / 10_000}`), '1 1');
+
     clock.set(T0 - 1000);
     assert.equal(await checkpoint.save(engine), false);
-    assert.equal((await checkpoint.load())!.savedAtMs, T0);
+    assert.equal((await checkpoint.load())!.savedAtMs, T0 + 3_600_000);
     assert.equal(await new SloCheckpoint(redis, 'none:').load(), undefined);
+
+    assert.deepEqual(await checkpoint.prune(['checkout-availability']), ['other']);
+    assert.equal(await redis.exists(sloKeys.buckets('test2:', 'other')), 0);
+    assert.deepEqual(await redis.smembers(sloKeys.bucketIndex('test2:')), ['checkout-availability']);
+  });
+
+  it('after a failed save the next one rewrites every bucket', async () => {
+    const clock = fakeClock(T0);
+    const engine = new SloEngine(clock.now);
+    engine.upsert(availabilitySpec());
+    engine.record('checkout-availability', T0, 1, 1);
+    const broken = new Redis(server.url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false });
+    await assert.rejects(new SloCheckpoint(broken, 'test3:').save(engine));
+    broken.disconnect();
+    await new SloCheckpoint(redis, 'test3:').save(engine);
+    assert.equal(await redis.hget(sloKeys.buckets('test3:', 'checkout-availability'), `f${T0 / 10_000}`), '1 1');
   });
 });

@@ -1,43 +1,62 @@
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import type { AlertTrackerSnapshot } from './alert-tracker.ts';
-import type { EngineSnapshot, SloEngine } from './engine.ts';
-import type { EventWindowsSnapshot } from './event-windows.ts';
+import type { SloEngine, StoredState } from './engine.ts';
 import { sloKeys } from './keys.ts';
 
 const saveScript = readFileSync(new URL('./save-checkpoint.lua', import.meta.url), 'utf8');
+const pruneScript = readFileSync(new URL('./prune-buckets.lua', import.meta.url), 'utf8');
 
 /**
  * Saves and loads the engine's state (event buckets, alert states) in Redis.
  * The part saves every `checkpointIntervalMs` (default 30 s) and on stop, so
- * a crash loses at most that much of the budget's events.
+ * a crash loses at most that much of the budget's events. Saves are
+ * incremental: only buckets changed since the last save are written.
  */
 export class SloCheckpoint {
   constructor(private readonly redis: Redis, private readonly keyPrefix = 'faultline:') {}
 
   async save(engine: SloEngine): Promise<boolean> {
-    const snap = engine.snapshot();
-    const args: string[] = [String(snap.savedAtMs), JSON.stringify(snap.alerts)];
-    for (const [name, events] of Object.entries(snap.events)) args.push(name, JSON.stringify(events));
-    const keys = [sloKeys.events(this.keyPrefix), sloKeys.alerts(this.keyPrefix), sloKeys.meta(this.keyPrefix)];
-    const result = await this.redis.eval(saveScript, keys.length, ...keys, ...args);
-    return result === 1;
+    const cp = engine.checkpointChanges();
+    const keys = [sloKeys.alerts(this.keyPrefix), sloKeys.meta(this.keyPrefix), sloKeys.bucketIndex(this.keyPrefix)];
+    const args: string[] = [String(cp.savedAtMs), JSON.stringify(cp.alerts), String(cp.slos.length)];
+    for (const slo of cp.slos) {
+      keys.push(sloKeys.buckets(this.keyPrefix, slo.name));
+      args.push(slo.name, slo.full ? '1' : '0', String(slo.set.length / 2), String(slo.del.length), ...slo.set, ...slo.del);
+    }
+    try {
+      return (await this.redis.eval(saveScript, keys.length, ...keys, ...args)) === 1;
+    } catch (err) {
+      // The changes taken above were not stored: write everything next time.
+      engine.markFullSync();
+      throw err;
+    }
   }
 
   /** The last checkpoint, or undefined when there is none. */
-  async load(): Promise<EngineSnapshot | undefined> {
-    const [events, alerts, savedAtMs] = await Promise.all([
-      this.redis.hgetall(sloKeys.events(this.keyPrefix)),
+  async load(): Promise<StoredState | undefined> {
+    const [alerts, savedAtMs, names] = await Promise.all([
       this.redis.get(sloKeys.alerts(this.keyPrefix)),
       this.redis.hget(sloKeys.meta(this.keyPrefix), 'savedAtMs'),
+      this.redis.smembers(sloKeys.bucketIndex(this.keyPrefix)),
     ]);
     if (savedAtMs === null) return undefined;
-    const parsed: Record<string, EventWindowsSnapshot> = {};
-    for (const [name, json] of Object.entries(events)) parsed[name] = JSON.parse(json) as EventWindowsSnapshot;
+    const buckets: Record<string, Record<string, string>> = {};
+    for (const name of names) buckets[name] = await this.redis.hgetall(sloKeys.buckets(this.keyPrefix, name));
     return {
       savedAtMs: Number(savedAtMs),
-      events: parsed,
+      buckets,
       alerts: alerts ? (JSON.parse(alerts) as AlertTrackerSnapshot) : { active: [], resolved: [] },
     };
+  }
+
+  /** Deletes the stored buckets of SLOs that no longer exist. */
+  async prune(existing: Iterable<string>): Promise<string[]> {
+    const keep = new Set(existing);
+    const gone = (await this.redis.smembers(sloKeys.bucketIndex(this.keyPrefix))).filter((n) => !keep.has(n));
+    for (const name of gone) {
+      await this.redis.eval(pruneScript, 2, sloKeys.bucketIndex(this.keyPrefix), sloKeys.buckets(this.keyPrefix, name), name);
+    }
+    return gone;
   }
 }

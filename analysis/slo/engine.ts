@@ -1,5 +1,5 @@
 import { AlertTracker, type AlertTransition, type AlertTrackerSnapshot, type SloAlert } from './alert-tracker.ts';
-import type { EventWindowsSnapshot } from './event-windows.ts';
+import type { BucketChanges } from './event-windows.ts';
 import { evaluateSlo, type SloEvaluation } from './evaluate.ts';
 import { createRuntime, SEVERITIES, type SloRuntime } from './slo-runtime.ts';
 import type { SloSpec } from './spec.ts';
@@ -17,9 +17,17 @@ export interface SloStatus {
   alerts: SloAlert[];
 }
 
-export interface EngineSnapshot {
+/** What a checkpoint writes: bucket changes per SLO since the last one, and every alert state. */
+export interface EngineCheckpoint {
   savedAtMs: number;
-  events: Record<string, EventWindowsSnapshot>;
+  slos: Array<{ name: string } & BucketChanges>;
+  alerts: AlertTrackerSnapshot;
+}
+
+/** What a checkpoint holds when loaded: stored buckets (hash fields) per SLO and the alert states. */
+export interface StoredState {
+  savedAtMs: number;
+  buckets: Record<string, Record<string, string>>;
   alerts: AlertTrackerSnapshot;
 }
 
@@ -111,16 +119,20 @@ export class SloEngine {
     return [...this.runtimes.keys()].sort().map((n) => this.status(n)!);
   }
 
-  snapshot(): EngineSnapshot {
-    const events: Record<string, EventWindowsSnapshot> = {};
-    for (const [name, rt] of this.runtimes) events[name] = rt.events.snapshot();
-    return { savedAtMs: this.now(), events, alerts: this.alerts.snapshot() };
+  checkpointChanges(): EngineCheckpoint {
+    const slos = [...this.runtimes].map(([name, rt]) => ({ name, ...rt.events.takeChanges() }));
+    return { savedAtMs: this.now(), slos, alerts: this.alerts.snapshot() };
+  }
+
+  /** After a failed save the stored buckets are behind: the next checkpoint rewrites them all. */
+  markFullSync(): void {
+    for (const rt of this.runtimes.values()) rt.events.markFullSync();
   }
 
   /** Loads counters of SLOs that exist now, and every alert of those SLOs. */
-  restore(snapshot: EngineSnapshot): void {
-    for (const [name, events] of Object.entries(snapshot.events)) this.runtimes.get(name)?.events.restore(events);
+  restore(stored: StoredState): void {
+    for (const [name, fields] of Object.entries(stored.buckets)) this.runtimes.get(name)?.events.restoreFields(fields);
     const known = (a: SloAlert) => this.runtimes.has(a.slo);
-    this.alerts.restore({ active: snapshot.alerts.active.filter(known), resolved: snapshot.alerts.resolved });
+    this.alerts.restore({ active: stored.alerts.active.filter(known), resolved: stored.alerts.resolved });
   }
 }

@@ -41,13 +41,33 @@ describe('EventWindows', () => {
     assert.deepEqual(w.counts(t + 2 * D + 1, D), { bad: 0, total: 1 });
   });
 
-  it('snapshot and restore round-trip', () => {
+  it('checkpoint changes: everything first, then only changed buckets and evictions; restore round-trips', () => {
     const a = new EventWindows(30 * D);
     const t = 1_700_000_000_000;
     for (let i = 0; i < 5000; i++) a.add(t + i * 7_000, i % 7 === 0 ? 1 : 0, 1);
+    const stored = new Map<string, string>();
+    const apply = (c: { full: boolean; set: string[]; del: string[] }) => {
+      if (c.full) stored.clear();
+      for (let i = 0; i < c.set.length; i += 2) stored.set(c.set[i], c.set[i + 1]);
+      for (const f of c.del) stored.delete(f);
+    };
+    const first = a.takeChanges();
+    assert.equal(first.full, true);
+    apply(first);
+    // 30 more seconds: at most 4 fine and 2 coarse buckets change, and old fine buckets leave the 6 h ring.
+    for (let i = 5000; i < 5005; i++) a.add(t + i * 7_000, 1, 1);
+    const next = a.takeChanges();
+    assert.equal(next.full, false);
+    assert.ok(next.set.length / 2 <= 6, `changed ${next.set.length / 2}`);
+    assert.ok(next.del.length >= 1 && next.del.every((f) => f.startsWith('f')));
+    apply(next);
+    assert.deepEqual(a.takeChanges(), { full: false, set: [], del: [] });
+
     const b = new EventWindows(30 * D);
-    b.restore(JSON.parse(JSON.stringify(a.snapshot())));
-    const now = t + 5000 * 7_000;
+    b.restoreFields(Object.fromEntries(stored));
+    const now = t + 5005 * 7_000;
     for (const windowMs of [300_000, H, 6 * H, D, 3 * D]) assert.deepEqual(b.counts(now, windowMs), a.counts(now, windowMs));
+    // Restored buckets are already stored: nothing to write.
+    assert.deepEqual(b.takeChanges(), { full: false, set: [], del: [] });
   });
 });

@@ -1,7 +1,9 @@
 // Every Redis key the SLO part uses, built here and nowhere else.
 export const sloKeys = {
-  /** Hash: SLO name -> JSON of its event buckets (EventWindowsSnapshot). */
-  events: (prefix: string) => `${prefix}slo:events`,
+  /** Hash per SLO: f<bucket> (10 s) / c<bucket> (5 min) -> "bad total". */
+  buckets: (prefix: string, slo: string) => `${prefix}slo:buckets:${slo}`,
+  /** Set: SLO names that have a buckets hash (to drop those of SLOs that are gone). */
+  bucketIndex: (prefix: string) => `${prefix}slo:bucket-slos`,
   /** String: JSON of the alert states (AlertTrackerSnapshot). */
   alerts: (prefix: string) => `${prefix}slo:alerts`,
   /** Hash: savedAtMs of the last checkpoint. */

@@ -49,6 +49,8 @@ export function sloPart(): PlatformPart {
         engine.restore(saved);
         log.info({ savedAtMs: saved.savedAtMs, ageMs: Date.now() - saved.savedAtMs }, 'SLO state restored from checkpoint');
       }
+      const pruned = await checkpoint.prune(engine.runtimesList().map((rt) => rt.spec.name));
+      if (pruned.length > 0) log.info({ slos: pruned }, 'dropped stored state of SLOs that no longer exist');
 
       ctx.consumers.push(new SliCounter(engine, Date.now));
       ctx.services.set('slo', engine);
