@@ -86,7 +86,7 @@ export class Rolls {
 /**
  * Resolves when performance.now() reaches `at` or when `interrupt` resolves,
  * whichever is first. Timers alone are only good to about a millisecond, so
- * the last millisecond is waited out on setImmediate.
+ * the last two milliseconds are waited out on setImmediate.
  */
 export function waitUntil(at: number, interrupt: Promise<void>): Promise<void> {
   return new Promise((resolve) => {
@@ -103,7 +103,8 @@ export function waitUntil(at: number, interrupt: Promise<void>): Promise<void> {
       if (done) return;
       const left = at - performance.now();
       if (left <= 0) finish();
-      else if (left > 1.2) timer = setTimeout(step, left - 1.1);
+      // Timers fire up to a millisecond or so late: sleep to 2 ms short, then poll.
+      else if (left > 2.5) timer = setTimeout(step, left - 2);
       else setImmediate(step);
     };
     step();
