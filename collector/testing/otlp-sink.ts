@@ -61,7 +61,7 @@ export async function startOtlpSink(): Promise<OtlpSink> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      // A plain Uint8Array, as the codec's own tests decode (bytes values are views of it).
+      // Decoded from a plain Uint8Array, as the codec's own golden tests do.
       const joined = Buffer.concat(chunks);
       const body = new Uint8Array(joined.buffer, joined.byteOffset, joined.length);
       const json = (req.headers['content-type'] ?? '').startsWith('application/json');
