@@ -79,6 +79,13 @@ describe('agent (real redis-server, BullMQ)', () => {
     assert.deepEqual(proxy.faults(), []);
   });
 
+  it('reverts everything on revert-all', async () => {
+    await client.apply(name, { type: 'abort' }, { kind: 'proxy', name: 'svc-1' }, 5000, 'f-all-1');
+    await client.apply(name, { type: 'latency', latencyMs: 5 }, { kind: 'proxy', name: 'svc-1' }, 5000, 'f-all-2');
+    assert.equal(await client.revertAll(name), 2);
+    assert.deepEqual(proxy.faults(), []);
+  });
+
   it('reverts what it applied when Redis is gone for longer than the lease', async () => {
     await client.apply(name, { type: 'abort' }, { kind: 'proxy', name: 'svc-1' }, 1500, 'f-lost');
     assert.equal((await httpCall(proxy.port)).status, 503);

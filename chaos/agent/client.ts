@@ -51,6 +51,11 @@ export class AgentClient {
     return ((await this.send(agent, { op: 'revert', faultId })) as Extract<AgentResult, { op: 'revert' }>).reverted;
   }
 
+  /** Reverts everything the agent applied (a global halt sends this to every agent). */
+  async revertAll(agent: string, timeoutMs?: number): Promise<number> {
+    return ((await this.send(agent, { op: 'revert-all' }, timeoutMs)) as Extract<AgentResult, { op: 'revert-all' }>).reverted;
+  }
+
   /** Live agents (heartbeat within its TTL) and what they advertise. */
   async agents(): Promise<AgentAdvertisement[]> {
     const names = await this.redis.zrange(agentKeys.index(), '0', '-1');
