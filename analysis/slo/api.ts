@@ -14,12 +14,14 @@ export interface SloRoutesOptions {
   save(spec: SloSpec): Promise<void>;
   /** Called after an SLO was added or replaced. */
   changed(spec: SloSpec): void;
+  /** Removes an SLO created through the API: its stored spec, state and alerts. */
+  remove(name: string): Promise<void>;
   deliveries(): TargetStatus[];
   /** Guard for changes (operator role). */
   requireOperator: MiddlewareHandler;
 }
 
-/** The SLO API under /api/v1: list and read SLOs, create them, list alerts. */
+/** The SLO API under /api/v1: list and read SLOs, create, replace and delete them, list alerts. */
 export function registerSloRoutes(app: Hono, o: SloRoutesOptions): void {
   app.get('/api/v1/slos', (c) => c.json({ slos: o.engine.statuses() }));
 
@@ -47,6 +49,14 @@ export function registerSloRoutes(app: Hono, o: SloRoutesOptions): void {
     const { created } = o.engine.upsert(spec);
     o.changed(spec);
     return c.json({ ...o.engine.status(spec.name), spec }, created ? 201 : 200);
+  });
+
+  app.delete('/api/v1/slos/:name', o.requireOperator, async (c) => {
+    const name = c.req.param('name');
+    if (o.fileSlos.has(name)) throw new HttpError(409, `SLO "${name}" is defined in the SLO directory; remove the file there`);
+    if (!o.engine.get(name)) throw new HttpError(404, `unknown SLO "${name}"`);
+    await o.remove(name);
+    return c.json({ deleted: name });
   });
 
   app.get('/api/v1/alerts', (c) => c.json({

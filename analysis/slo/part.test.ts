@@ -146,6 +146,12 @@ describe('SLO part in faultline up', () => {
     assert.equal(window(restored, '5m').bad, 50);
     assert.deepEqual(restored.alerts.map((a) => `${a.severity}:${a.state}`).sort(), ['page:firing', 'ticket:firing']);
     assert.equal((await slo(api2, 'checkout-latency')).name, 'checkout-latency');
+    const del = (name: string, token?: string) => fetch(`${api2}/api/v1/slos/${name}`, { method: 'DELETE', headers: token ? { authorization: `Bearer ${token}` } : {} });
+    assert.equal((await del('checkout-latency')).status, 401);
+    assert.equal((await del('checkout-availability', TOKEN)).status, 409);
+    assert.equal((await del('checkout-latency', TOKEN)).status, 200);
+    assert.equal((await del('checkout-latency', TOKEN)).status, 404);
+    assert.equal((await fetch(`${api2}/api/v1/slos/checkout-latency`)).status, 404);
     // Still firing, not raised again: no new notification after the restart.
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(hooks.length, hooksBefore);

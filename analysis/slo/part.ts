@@ -10,7 +10,7 @@ import { NOTIFY_QUEUE, sloKeys } from './keys.ts';
 import { loadSloDir } from './load-specs.ts';
 import { registerSloMetrics } from './self-metrics.ts';
 import { SliCounter } from './sli-counter.ts';
-import { parseSloSpec } from './spec.ts';
+import { parseSloSpec, type SloSpec } from './spec.ts';
 
 /**
  * The SLO part: counts SLI events from the collector's batches, evaluates
@@ -61,9 +61,9 @@ export function sloPart(): PlatformPart {
         counter: metrics.notifications, enqueueErrors: metrics.enqueueErrors,
       });
 
-      const deliver = (transitions: AlertTransition[]) => {
+      const deliver = (transitions: AlertTransition[], removed?: SloSpec) => {
         for (const t of transitions) {
-          const spec = engine.get(t.alert.slo)?.spec;
+          const spec = engine.get(t.alert.slo)?.spec ?? (removed?.name === t.alert.slo ? removed : undefined);
           if (spec) notifier.notify([{ ...t.alert }], spec.notify);
           log.info({ slo: t.alert.slo, severity: t.alert.severity, to: t.to }, 'SLO alert');
         }
@@ -72,6 +72,12 @@ export function sloPart(): PlatformPart {
         engine, bucketsMs, fileSlos,
         save: async (spec) => { await ctx.redis.hset(sloKeys.apiSpecs(prefix), spec.name, JSON.stringify(spec)); },
         changed: () => deliver(engine.evaluate()),
+        remove: async (name) => {
+          const spec = engine.get(name)?.spec;
+          await ctx.redis.hdel(sloKeys.apiSpecs(prefix), name);
+          deliver(engine.remove(name), spec);
+          await checkpoint.prune(engine.runtimesList().map((rt) => rt.spec.name));
+        },
         deliveries: () => notifier.status(),
         requireOperator: requireRole(ctx.auth, 'operator'),
       });
