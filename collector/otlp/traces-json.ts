@@ -77,7 +77,9 @@ function readSpan(s: Json, path: string, rej: Rejections, where: string): Span |
     name: str(s.name, `${path}.name`),
     kind,
     startTimeUnixMs: nanosToMs(startLo, startHi),
-    durationMs: nanosDiffMs(startLo, startHi, endLo, endHi),
+    // A span that ends before it starts (clock skew) is kept, as the
+    // OpenTelemetry Collector keeps it, with a duration of 0.
+    durationMs: Math.max(0, nanosDiffMs(startLo, startHi, endLo, endHi)),
     statusCode,
     statusMessage: str(status.message, `${path}.status.message`),
     attributes: attributes(s.attributes, `${path}.attributes`),
@@ -90,7 +92,6 @@ function readSpan(s: Json, path: string, rej: Rejections, where: string): Span |
   else if (parentSpanId !== '' && (p = hexIdProblem(parentSpanId, 8)) !== '') problem = `parent_span_id ${p}`;
   else if (kind < 0 || kind > 5) problem = `kind ${kind} is not a SpanKind`;
   else if (statusCode < 0 || statusCode > 2) problem = `status code ${statusCode} is not a StatusCode`;
-  else if (endHi < startHi || (endHi === startHi && endLo < startLo)) problem = 'end_time_unix_nano is before start_time_unix_nano';
   if (problem !== '') {
     rej.reject(1, `${where}: ${problem}`);
     return null;

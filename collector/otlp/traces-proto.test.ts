@@ -41,7 +41,6 @@ describe('decodeTracesProto rejects invalid spans and keeps the rest', () => {
     ['parent_span_id of 4 bytes', span(len(4, SPAN.subarray(4))), 'parent_span_id is 4 bytes, want 8'],
     ['kind out of range', span(varint(6, 9)), 'kind 9 is not a SpanKind'],
     ['status code out of range', span(len(15, varint(3, 7))), 'status code 7 is not a StatusCode'],
-    ['end before start', span(fixed64(8, 1_699_999_999_000_000_000n)), 'end_time_unix_nano is before start_time_unix_nano'],
     ['link with a short span_id', span(len(13, len(1, TRACE), len(2, SPAN.subarray(1)))), 'link 0 span_id is 7 bytes, want 8'],
   ];
   for (const [name, bad, reason] of cases) {
@@ -52,6 +51,12 @@ describe('decodeTracesProto rejects invalid spans and keeps the rest', () => {
       assert.equal(rejectionMessage, `rejected 1 spans: span 1 of scope 0 of resource 0: ${reason}`);
     });
   }
+
+  it('keeps a span that ends before it starts (clock skew), with a duration of 0', () => {
+    const { batch, rejectedItems } = decodeTracesProto(request(span(fixed64(8, 1_699_999_999_000_000_000n))), 0);
+    assert.equal(rejectedItems, 0);
+    assert.equal(batch.resourceSpans[0].scopeSpans[0].spans[0].durationMs, 0);
+  });
 
   it('drops a resource whose spans were all rejected, and reports the first reasons', () => {
     const bad = span(len(1, TRACE.subarray(2)));

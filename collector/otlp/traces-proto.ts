@@ -201,7 +201,6 @@ function readSpan(r: ProtoReader, outerEnd: number, rej: Rejections, ri: number,
   else if (pidE > pidS && (p = idProblem(buf, pidS, pidE, 8)) !== '') problem = `parent_span_id ${p}`;
   else if (kind > 5) problem = `kind ${kind} is not a SpanKind`;
   else if (statusCode > 2) problem = `status code ${statusCode} is not a StatusCode`;
-  else if (endHi < startHi || (endHi === startHi && endLo < startLo)) problem = 'end_time_unix_nano is before start_time_unix_nano';
   else if (linkProblem !== '') problem = linkProblem;
   if (problem !== '') {
     rej.reject(1, `span ${pi} of scope ${si} of resource ${ri}: ${problem}`);
@@ -215,7 +214,9 @@ function readSpan(r: ProtoReader, outerEnd: number, rej: Rejections, ri: number,
     name,
     kind,
     startTimeUnixMs: nanosToMs(startLo, startHi),
-    durationMs: nanosDiffMs(startLo, startHi, endLo, endHi),
+    // A span that ends before it starts (clock skew) is kept, as the
+    // OpenTelemetry Collector keeps it, with a duration of 0.
+    durationMs: Math.max(0, nanosDiffMs(startLo, startHi, endLo, endHi)),
     statusCode,
     statusMessage,
     attributes,
