@@ -26,7 +26,7 @@ export function registerSloMetrics(registry: Registry, engine: SloEngine): SloMe
   const insufficient = new Gauge({ name: 'faultline_slo_insufficient_data', help: '1 when a burn condition holds on too few events to alert', labelNames: ['slo', 'service'], registers: [registry] });
 
   new Gauge({
-    name: 'faultline_slo_count', help: 'SLOs loaded', registers: [registry],
+    name: 'faultline_slos_loaded', help: 'SLOs loaded', registers: [registry],
     collect() { this.set(engine.runtimesList().length); },
   });
 
