@@ -33,6 +33,11 @@ const metricSelector = z.object({
   metric: z.string().min(1),
   /** Data point (or resource) attributes that must match exactly. Default: none. */
   labels: z.record(z.string(), z.string()).default({}),
+  /**
+   * The counter's name in Prometheus, for `faultline slo rules`. Default: the
+   * metric name with invalid characters as "_" and "_total" appended.
+   */
+  prometheusName: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'a Prometheus metric name').optional(),
 }).strict();
 
 const ratioSli = z.object({

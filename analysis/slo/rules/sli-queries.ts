@@ -34,9 +34,9 @@ export function promCounterName(otlpName: string): string {
   return base.endsWith('_total') ? base : `${base}_total`;
 }
 
-function metricSelector(sel: { metric: string; labels: Record<string, string> }): string {
+function metricSelector(sel: { metric: string; labels: Record<string, string>; prometheusName?: string }): string {
   const pairs = Object.entries(sel.labels).map(([k, v]) => [k.replace(/[^a-zA-Z0-9_]+/g, '_'), v, '='] as [string, string, '=']);
-  return `${promCounterName(sel.metric)}${pairs.length ? matchers(pairs) : ''}`;
+  return `${sel.prometheusName ?? promCounterName(sel.metric)}${pairs.length ? matchers(pairs) : ''}`;
 }
 
 /** `{{.window}}` is replaced by the window, as in Sloth's SLI templates. */

@@ -24,7 +24,7 @@ function goldenSpecs(): SloSpec[] {
     }, 'golden'),
     parseSloSpec({
       name: 'payments-ratio', service: 'payments', objective: 99.5,
-      sli: { kind: 'ratio', bad: { metric: 'payments.failed', labels: { region: 'eu' } }, total: { metric: 'payments.attempts', labels: { region: 'eu' } } },
+      sli: { kind: 'ratio', bad: { metric: 'payments.failed', labels: { region: 'eu' } }, total: { metric: 'payments.attempts', labels: { region: 'eu' }, prometheusName: 'payments_attempts_count_total' } },
       alerting: { page: { windows: [{ burnRate: 10, longWindow: '2h', shortWindow: '10m' }], for: '1m' } },
     }, 'golden'),
   ];
@@ -132,5 +132,44 @@ describe('Sloth-shaped Prometheus rules', () => {
     writeFileSync(join(dir, 'tests.yaml'), stringify(tests, { lineWidth: 0 }));
     const out = await runPromtool(['test', 'rules', 'tests.yaml'], dir);
     assert.match(out, /SUCCESS/);
+  });
+
+  it('promtool test rules: the SLI recordings of latency and ratio SLOs compute the bad share', async () => {
+    const [, latency, ratio] = goldenSpecs();
+    writeFileSync(join(dir, 'sli-rules.yaml'), renderRulesFile([latency, ratio]));
+    const span = 'service_name="checkout", span_kind="SPAN_KIND_SERVER", span_name="GET /cart", status_code="STATUS_CODE_UNSET"';
+    const tests = {
+      rule_files: ['sli-rules.yaml'],
+      evaluation_interval: '1m',
+      tests: [{
+        interval: '1m',
+        input_series: [
+          // 100 requests a minute, 90 of them within 300 ms: 10% slow.
+          { series: `traces_span_metrics_duration_seconds_count{${span}}`, values: '0+100x30' },
+          { series: `traces_span_metrics_duration_seconds_bucket{${span}, le="0.3"}`, values: '0+90x30' },
+          // 2 failed payments of 40 attempts a minute in eu (5%); us is not part of the SLO.
+          { series: 'payments_failed_total{region="eu"}', values: '0+2x30' },
+          { series: 'payments_attempts_count_total{region="eu"}', values: '0+40x30' },
+          { series: 'payments_failed_total{region="us"}', values: '0+40x30' },
+          { series: 'payments_attempts_count_total{region="us"}', values: '0+40x30' },
+        ],
+        promql_expr_test: [
+          {
+            expr: 'round(slo:sli_error:ratio_rate5m{sloth_slo="checkout-latency"}, 0.000001)', eval_time: '20m',
+            exp_samples: [{ labels: '{sloth_id="checkout-checkout-latency", sloth_service="checkout", sloth_slo="checkout-latency", sloth_window="5m"}', value: 0.1 }],
+          },
+          {
+            expr: 'round(slo:sli_error:ratio_rate5m{sloth_slo="payments-ratio"}, 0.000001)', eval_time: '20m',
+            exp_samples: [{ labels: '{sloth_id="payments-payments-ratio", sloth_service="payments", sloth_slo="payments-ratio", sloth_window="5m"}', value: 0.05 }],
+          },
+          {
+            expr: 'round(slo:current_burn_rate:ratio{sloth_slo="payments-ratio"}, 0.000001)', eval_time: '20m',
+            exp_samples: [{ labels: '{sloth_id="payments-payments-ratio", sloth_service="payments", sloth_slo="payments-ratio", sloth_window="5m"}', value: 10 }],
+          },
+        ],
+      }],
+    };
+    writeFileSync(join(dir, 'sli-tests.yaml'), stringify(tests, { lineWidth: 0 }));
+    assert.match(await runPromtool(['test', 'rules', 'sli-tests.yaml'], dir), /SUCCESS/);
   });
 });
