@@ -5,7 +5,9 @@
 // child processes; the client here uses raw keep-alive sockets. Prints one
 // JSON line with the median of several runs.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { waitUntil } from '../chaos/proxy/fault-set.ts';
 import { RawHttpClient } from './proxy/http-client.ts';
 
 const RUNS = Number(process.argv[process.argv.indexOf('--runs') + 1] || 3) || 3;
@@ -90,7 +92,7 @@ async function throughput(port: number): Promise<number> {
   return bytes / seconds / 1e6;
 }
 
-/** How far the added latency of a 100 ms fault is from 100 ms (ms, p50 and p99 of |error|... signed at p50). */
+/** How far the added latency of a 100 ms fault is from 100 ms: signed error at p50, absolute error at p99 (ms). */
 async function faultAccuracy(proxyPort: number, controlUrl: string, baselineP50Us: number) {
   const res = await fetch(`${controlUrl}/faults`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
@@ -104,6 +106,21 @@ async function faultAccuracy(proxyPort: number, controlUrl: string, baselineP50U
   const errorsMs = times.map((us) => (us - baselineP50Us) / 1000 - FAULT_LATENCY_MS).sort((a, b) => a - b);
   const absolute = errorsMs.map(Math.abs).sort((a, b) => a - b);
   return { errorP50Ms: percentile(errorsMs, 50), absErrorP99Ms: percentile(absolute, 99) };
+}
+
+/**
+ * Lateness of the proxy's own delay timer (waitUntil), in this process: the
+ * part of the fault error that is the proxy's, apart from waking processes.
+ */
+async function timerLateness() {
+  const late: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    const at = performance.now() + 20;
+    await waitUntil(at, new Promise(() => {}));
+    late.push(performance.now() - at);
+  }
+  late.sort((a, b) => a - b);
+  return { timerLatenessP50Ms: percentile(late, 50), timerLatenessP99Ms: percentile(late, 99) };
 }
 
 function median(values: number[]): number {
@@ -127,13 +144,14 @@ async function main() {
       const directMBps = await throughput(upstreamPort);
       const proxyMBps = await throughput(proxyPort);
       const acc = await faultAccuracy(proxyPort, controlUrl, lat.proxyP50Us);
+      const timer = await timerLateness();
       runs.push({
         addedP50Us: lat.proxyP50Us - lat.directP50Us,
         addedP99Us: lat.proxyP99Us - lat.directP99Us,
         directP50Us: lat.directP50Us,
         proxyP50Us: lat.proxyP50Us,
         directMBps, proxyMBps, throughputRatio: proxyMBps / directMBps,
-        faultErrorP50Ms: acc.errorP50Ms, faultAbsErrorP99Ms: acc.absErrorP99Ms,
+        faultErrorP50Ms: acc.errorP50Ms, faultAbsErrorP99Ms: acc.absErrorP99Ms, ...timer,
       });
     }
   } finally {
@@ -146,7 +164,11 @@ async function main() {
     runs: RUNS,
     noFault: { addedP50Us: round(m('addedP50Us')), addedP99Us: round(m('addedP99Us')), directP50Us: round(m('directP50Us')), proxyP50Us: round(m('proxyP50Us')) },
     throughput64KiB: { directMBps: round(m('directMBps')), proxyMBps: round(m('proxyMBps')), ratio: round(m('throughputRatio'), 3) },
-    latencyFault100ms: { errorP50Ms: round(m('faultErrorP50Ms'), 3), absErrorP99Ms: round(m('faultAbsErrorP99Ms'), 3) },
+    latencyFault100ms: {
+      errorP50Ms: round(m('faultErrorP50Ms'), 3), absErrorP99Ms: round(m('faultAbsErrorP99Ms'), 3),
+      timerLatenessP50Ms: round(m('timerLatenessP50Ms'), 3), timerLatenessP99Ms: round(m('timerLatenessP99Ms'), 3),
+    },
+    loadAverage1m: round(loadavg()[0], 2),
     goals: {
       addedP50Under100Us: m('addedP50Us') < 100,
       throughputAtLeast70Percent: m('throughputRatio') >= 0.7,
