@@ -7,6 +7,7 @@ import { sloCommand } from './commands/slo.ts';
 import { upCommand } from './commands/up.ts';
 import { agentCommand } from './commands/agent.ts';
 import { proxyCommand } from './commands/proxy.ts';
+import { detectCommand } from './commands/detect.ts';
 
 // Every `faultline` subcommand, in the order `--help` lists them.
-export const commandFactories: Array<() => Command> = [upCommand, dashboardsCommand, scenarioCommand, demoCommand, proxyCommand, agentCommand, sloCommand, chaosCommand];
+export const commandFactories: Array<() => Command> = [upCommand, dashboardsCommand, scenarioCommand, demoCommand, proxyCommand, agentCommand, sloCommand, chaosCommand, detectCommand];

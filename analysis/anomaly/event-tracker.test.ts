@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { anomalyEventsConfigSchema } from './config.ts';
+import type { DetectorPoint } from './detector.ts';
+import { EventTracker } from './event-tracker.ts';
+
+const config = anomalyEventsConfigSchema.parse({ openScore: 0.7, criticalScore: 0.85, closeAfterQuietPoints: 3, mergeGapMs: 60_000 });
+const STEP = 10_000;
+
+function feed(tracker: EventTracker, scores: number[], startStep = 0): Array<string | undefined> {
+  return scores.map((s, i) => {
+    const p: DetectorPoint = { score: s, rawScore: s, surprise: 0, expected: 100 };
+    return tracker.observe((startStep + i) * STEP, 100 + s * 100, p);
+  });
+}
+
+describe('EventTracker', () => {
+  it('opens at openScore, follows the peak, closes after quiet points', () => {
+    const t = new EventTracker(config);
+    const changes = feed(t, [0.1, 0.75, 0.9, 0.72, 0.2, 0.2, 0.2, 0.1]);
+    assert.deepEqual(changes, [undefined, 'opened', 'updated', 'updated', undefined, undefined, 'closed', undefined]);
+    const ev = t.event!;
+    assert.equal(ev.startMs, 1 * STEP);
+    assert.equal(ev.endMs, 3 * STEP);
+    assert.equal(ev.peakScore, 0.9);
+    assert.equal(ev.peakAtMs, 2 * STEP);
+    assert.equal(ev.observed, 190);
+    assert.equal(ev.expected, 100);
+    assert.equal(ev.severity, 'critical');
+    assert.equal(ev.open, false);
+  });
+
+  it('a warning stays a warning under criticalScore', () => {
+    const t = new EventTracker(config);
+    feed(t, [0.75, 0.8]);
+    assert.equal(t.event!.severity, 'warning');
+  });
+
+  it('alarming again within mergeGapMs reopens the same event; later it is a new one', () => {
+    const t = new EventTracker(config);
+    feed(t, [0.8, 0.1, 0.1, 0.1]);
+    const first = t.event;
+    assert.equal(feed(t, [0.8], 5)[0], 'reopened');
+    assert.equal(t.event, first);
+    feed(t, [0.1, 0.1, 0.1], 6);
+    assert.equal(feed(t, [0.8], 6 + 3 + 6 + 1)[0], 'opened');
+    assert.notEqual(t.event, first);
+  });
+});

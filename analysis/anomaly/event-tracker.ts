@@ -1,0 +1,69 @@
+import type { AnomalyEventsConfig } from './config.ts';
+import type { DetectorPoint } from './detector.ts';
+
+// Turns one series' scores into anomaly events: an event opens when the
+// (undamped) score reaches openScore, follows the incident while it lasts,
+// and closes after a run of quiet points. A series that alarms again soon
+// after (mergeGapMs) reopens the same event, so one incident is one event.
+
+export type Severity = 'warning' | 'critical';
+
+export interface SeriesEventState {
+  startMs: number;
+  /** Last point at or above openScore. */
+  endMs: number;
+  peakScore: number;
+  peakAtMs: number;
+  /** What the detector expected at the peak, and what it saw. */
+  expected: number;
+  observed: number;
+  severity: Severity;
+  open: boolean;
+}
+
+export type EventChange = 'opened' | 'updated' | 'reopened' | 'closed';
+
+export class EventTracker {
+  private current: SeriesEventState | undefined;
+  private quiet = 0;
+
+  constructor(private readonly c: AnomalyEventsConfig) {}
+
+  get event(): SeriesEventState | undefined {
+    return this.current;
+  }
+
+  /** Feeds one scored point; returns what happened to the series' event, if anything. */
+  observe(tMs: number, value: number, p: DetectorPoint): EventChange | undefined {
+    const ev = this.current;
+    const alarming = p.rawScore >= this.c.openScore;
+    if (!alarming) {
+      if (!ev?.open) return undefined;
+      if (++this.quiet < this.c.closeAfterQuietPoints) return undefined;
+      ev.open = false;
+      return 'closed';
+    }
+    this.quiet = 0;
+    if (ev && (ev.open || tMs - ev.endMs <= this.c.mergeGapMs)) {
+      const reopened = !ev.open;
+      ev.open = true;
+      ev.endMs = tMs;
+      if (p.rawScore > ev.peakScore) this.setPeak(ev, tMs, value, p);
+      return reopened ? 'reopened' : 'updated';
+    }
+    const fresh: SeriesEventState = {
+      startMs: tMs, endMs: tMs, peakScore: 0, peakAtMs: tMs, expected: p.expected, observed: value, severity: 'warning', open: true,
+    };
+    this.setPeak(fresh, tMs, value, p);
+    this.current = fresh;
+    return 'opened';
+  }
+
+  private setPeak(ev: SeriesEventState, tMs: number, value: number, p: DetectorPoint): void {
+    ev.peakScore = p.rawScore;
+    ev.peakAtMs = tMs;
+    ev.expected = p.expected;
+    ev.observed = value;
+    if (p.rawScore >= this.c.criticalScore) ev.severity = 'critical';
+  }
+}

@@ -1,0 +1,69 @@
+// How unusual a raw score (log(1 + z) of a residual) is *for this series*:
+// a decayed histogram of the series' own recent raw scores gives the
+// empirical tail probability, and beyond the largest recent score the tail
+// is extrapolated (faster than exponentially in z). The surprise is
+// -log10 of that probability, so one threshold fits quiet and noisy series
+// alike, and a pattern that keeps recurring (regular spikes) stops being a
+// surprise. Memory is a fixed array; updates are O(1) (lazy decay).
+
+const BIN_WIDTH = 0.25;
+const BINS = 64;
+/** How fast rarity grows past the recent maximum: rarity ~ exp(((1+z)/(1+zMax))^k). */
+const BEYOND_STEEPNESS = 2;
+/** Raw scores below this never surprise; saves the tail sum for most points. */
+const QUIET_RAW = 0.5;
+
+export class TailModel {
+  private readonly counts = new Float64Array(BINS);
+  private total = 0;
+  /** Current weight of one observation; grows instead of decaying every count. */
+  private weight = 1;
+  private readonly growth: number;
+  /** Decayed running maximum of the raw scores. */
+  private max = 0;
+  private readonly maxDecayPerPoint: number;
+
+  /**
+   * @param memoryPoints effective number of recent points remembered
+   * @param tailScale    raw-score distance beyond the recent maximum that makes a point e times rarer
+   */
+  constructor(memoryPoints: number, private readonly tailScale: number) {
+    this.growth = 1 / (1 - 1 / memoryPoints);
+    this.maxDecayPerPoint = 1 / memoryPoints;
+  }
+
+  /** -log10 of the tail probability of `raw` (>= 0). */
+  surprise(raw: number): number {
+    if (raw < QUIET_RAW || this.total === 0) return 0;
+    let b = Math.floor(raw / BIN_WIDTH);
+    let ge = 0;
+    if (b < BINS) {
+      // The whole bin counts: earlier points as extreme as this one are common in it.
+      ge = this.counts[b];
+      for (let i = b + 1; i < BINS; i++) ge += this.counts[i];
+    } else b = BINS;
+    // The point itself counts as one observation, so p >= 1 / (n + 1).
+    const p = (ge + this.weight) / (this.total + this.weight);
+    // Beyond the recent maximum the tail falls faster than exponentially in
+    // z: a point twice as far out as anything recent is far rarer.
+    const d = Math.min(raw - this.max, 15);
+    const beyond = d > 0 ? Math.expm1(BEYOND_STEEPNESS * d) / (BEYOND_STEEPNESS * this.tailScale) : 0;
+    return -Math.log10(p) + beyond / Math.LN10;
+  }
+
+  update(raw: number): void {
+    const b = Math.min(BINS - 1, Math.floor(raw / BIN_WIDTH));
+    this.counts[b] += this.weight;
+    this.total += this.weight;
+    this.weight *= this.growth;
+    if (this.weight > 1e150) this.rescale();
+    this.max = raw > this.max ? raw : this.max - this.maxDecayPerPoint * (this.max - raw > 0 ? 1 : 0);
+  }
+
+  private rescale(): void {
+    const k = 1 / this.weight;
+    for (let i = 0; i < BINS; i++) this.counts[i] *= k;
+    this.total *= k;
+    this.weight = 1;
+  }
+}
