@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
+import { publishInstance } from '../../scenarios/registry.ts';
 import { silentLogger } from '../../platform/logger.ts';
 import { parseFaultSpec, type ProxyFaultSpec } from '../faults/specs.ts';
 import { startFaultProxy, type FaultProxy } from '../proxy/fault-proxy.ts';
@@ -44,7 +46,15 @@ describe('agent (real redis-server, BullMQ)', () => {
   });
 
   it('advertises itself and its targets', async () => {
+    const registry = new Redis(redis.url);
+    await publishInstance(registry, {
+      scenario: 't', service: 'svc', instance: 'svc-1', pid: process.pid, host: hostname(), listenHost: '127.0.0.1', port: 1,
+      address: '127.0.0.1:1', restarts: 0, updatedAtMs: Date.now(),
+    });
+    registry.disconnect();
+    await new Promise((r) => setTimeout(r, 400));
     const [ad] = await client.agents();
+    assert.deepEqual(ad.targets.processes, [{ instance: 'svc-1', pid: process.pid }]);
     assert.equal(ad.name, name);
     assert.deepEqual(ad.targets.proxies, [{ name: 'svc-1', listen: `127.0.0.1:${proxy.port}`, upstream: `127.0.0.1:${upstream.port}` }]);
     assert.ok(ad.targets.kinds.includes('proxy'));

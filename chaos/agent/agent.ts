@@ -6,6 +6,8 @@ import { Redis } from 'ioredis';
 import { ErrorCode, FaultlineError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { listNetns } from '../drivers/network/iptables.ts';
+import { isRunning } from '../drivers/process/resolve.ts';
+import { listInstances } from '../../scenarios/registry.ts';
 import type { FaultProxy } from '../proxy/fault-proxy.ts';
 import type { RemoteProxy } from '../proxy/remote-proxy.ts';
 import { parseAgentCommand, type AgentResult } from './commands.ts';
@@ -44,6 +46,8 @@ export interface AgentAdvertisement {
   targets: {
     proxies: Array<{ name: string; listen?: string; upstream?: string; control?: string }>;
     namespaces: string[];
+    /** Scenario instances running on this host (kill targets by instance name). */
+    processes: Array<{ instance: string; pid: number }>;
     /** Target kinds this agent can act on. */
     kinds: string[];
   };
@@ -111,6 +115,7 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
           ? { name: p.name, control: p.controlUrl }
           : { name: p.name, listen: `${p.host}:${p.port}`, upstream: `${p.upstream.host}:${p.upstream.port}` })),
         namespaces: await listNetns(),
+        processes: await localInstances(redis),
         kinds: ['process', 'network', 'host', ...(proxies.size > 0 ? ['proxy'] : [])],
       },
       faults: executor.list().length,
@@ -158,4 +163,12 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     promise.finally(() => clearTimeout(timer)),
     new Promise<T>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms); }),
   ]);
+}
+
+/** Instances the scenario runner registered on this host whose process is alive. */
+async function localInstances(redis: Redis): Promise<Array<{ instance: string; pid: number }>> {
+  const host = hostname();
+  return (await listInstances(redis))
+    .filter((r) => r.host === host && isRunning(r.pid))
+    .map((r) => ({ instance: r.instance, pid: r.pid }));
 }

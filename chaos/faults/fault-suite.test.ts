@@ -13,7 +13,8 @@ import { parseFaultSpec } from './specs.ts';
 // effect, revert removes it, lease expiry removes it with no revert call,
 // double revert is harmless. (Crash behaviour: chaos/agent/agent-crash.test.ts.)
 
-const LEASE_MS = 2000;
+// Long enough for apply and one observation on a loaded 2-core machine.
+const LEASE_MS = 3000;
 
 async function eventually(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
@@ -61,9 +62,12 @@ for (const fc of allFaultCases()) {
     it('lease expiry removes the effect without a revert call', async () => {
       const trial = await fc.trial(env, owner);
       const faultId = nextId();
-      const info = await executor.apply({ faultId, fault: parseFaultSpec(fc.fault), target: trial.target, leaseMs: LEASE_MS });
+      await executor.apply({ faultId, fault: parseFaultSpec(fc.fault), target: trial.target, leaseMs: LEASE_MS });
+      // The lease starts before apply; starting children can take a while here.
+      const { expiresAtMs } = executor.renew(faultId, LEASE_MS);
       assert.equal(await trial.present(), true, 'effect after apply');
-      await new Promise((r) => setTimeout(r, Math.max(0, info.expiresAtMs - Date.now())));
+      assert.ok(Date.now() < expiresAtMs, 'observed while the lease still ran');
+      await new Promise((r) => setTimeout(r, Math.max(0, expiresAtMs - Date.now())));
       assert.equal(await eventually(async () => executor.list().length === 0, 1000), true, 'lease ended');
       if (!fc.permanent) assert.equal(await eventually(async () => !(await trial.present()), 2000), true, 'effect gone after lease');
       assert.equal(await executor.revert(faultId), false, 'nothing left to revert');

@@ -47,6 +47,17 @@ describe('fault proxy', () => {
     agent.destroy();
   });
 
+  it('with upstream latency also delays connection set-up, and stops delaying once removed', async () => {
+    const { id } = proxy.addFault(spec({ type: 'latency', latencyMs: 200, direction: 'upstream' }), 10_000);
+    const fresh = await httpCall(proxy.port);
+    assert.ok(fresh.elapsedMs >= 390, `set-up plus request: ${fresh.elapsedMs} ms`);
+    const pending = httpCall(proxy.port);
+    await new Promise((r) => setTimeout(r, 50));
+    await proxy.removeFault(id);
+    const released = await pending;
+    assert.ok(released.elapsedMs < 180, `released at removal: ${released.elapsedMs} ms`);
+  });
+
   it('aborts HTTP requests with the chosen status and keeps the connection usable', async () => {
     const agent = keepAliveAgent();
     const first = await httpCall(proxy.port, { agent });

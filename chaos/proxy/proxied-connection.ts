@@ -54,12 +54,19 @@ export class ProxiedConnection implements PipeOwner {
         if (partition !== 'hold') break;
         await changed;
       }
-      // Latency towards the target also delays connection set-up.
-      let setupMs = 0;
+      // Latency towards the target also delays connection set-up (no longer
+      // than the faults that caused it stay in place).
+      const startedMs = performance.now();
+      const setupMs = new Map<string, number>();
       for (const fault of faults.acting('latency', 'upstream')) {
-        if (this.connRolls.hits(fault)) setupMs += fault.spec.latencyMs + Math.random() * fault.spec.jitterMs;
+        if (this.connRolls.hits(fault)) setupMs.set(fault.id, fault.spec.latencyMs + Math.random() * fault.spec.jitterMs);
       }
-      if (setupMs > 0) await waitUntil(performance.now() + setupMs, new Promise(() => {}));
+      for (;;) {
+        let delayMs = 0;
+        for (const [id, ms] of setupMs) if (faults.has(id)) delayMs += ms;
+        if (this.closed || performance.now() >= startedMs + delayMs) break;
+        await waitUntil(startedMs + delayMs, faults.changed());
+      }
       if (this.closed) return;
     }
     const upstream = connect({ host: this.target.host, port: this.target.port, noDelay: true, allowHalfOpen: true });
