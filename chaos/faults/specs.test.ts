@@ -19,6 +19,8 @@ describe('parseFaultSpec', () => {
     ['bad peer', { type: 'partition', peers: ['10.0.0.1', 'example.com'] }, /^fault\.peers\.1: expected an IPv4 address or CIDR$/],
     ['disk-fill percent', { type: 'disk-fill', path: '/tmp', percent: 0 }, /^fault\.percent: must be more than 0$/],
     ['not a mapping', 'latency', /^fault: expected a mapping with a type$/],
+    ['a direction where the type has none', { type: 'kill', direction: 'upstream' }, /^fault\.direction: unknown key$/],
+    ['an envelope error before the attributes', { type: 'latency', share: 0, latencyMs: 'x' }, /^fault\.share: must be more than 0$/],
   ];
   for (const [name, input, message] of errors) {
     it(`rejects ${name}`, () => {

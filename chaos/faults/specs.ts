@@ -14,12 +14,6 @@ export type FaultType = (typeof faultTypes)[number];
 export const directions = ['upstream', 'downstream', 'both'] as const;
 export type Direction = (typeof directions)[number];
 
-const envelopeSchema = z
-  .object({
-    type: z.enum(faultTypes, { error: `expected one of ${faultTypes.join(', ')}` }),
-  })
-  .passthrough();
-
 const common = {
   /** Free-form label shown in logs and listings. Default: none. */
   name: str().max(200).optional(),
@@ -30,9 +24,21 @@ const common = {
   share: num().gt(0, { error: 'must be more than 0' }).max(1, { error: 'must be at most 1 (a fraction, not a percentage)' }).default(1),
 };
 
+const directionEnum = z.enum(directions, { error: `expected one of ${directions.join(', ')}` });
+
 function direction(defaultValue: Direction) {
-  return z.enum(directions, { error: `expected one of ${directions.join(', ')}` }).default(defaultValue);
+  return directionEnum.default(defaultValue);
 }
+
+/** Step one: what every fault has. The type's own attributes pass through to step two. */
+const envelopeSchema = z
+  .object({
+    type: z.enum(faultTypes, { error: `expected one of ${faultTypes.join(', ')}` }),
+    ...common,
+    /** Defaulted per type in step two; types without a direction reject it there. */
+    direction: directionEnum.optional(),
+  })
+  .passthrough();
 
 export const latencySpecSchema = z
   .object({
