@@ -44,7 +44,7 @@ function window(s: SloStatus, w: string) {
   return s.evaluation!.windows.find((x) => x.window === w)!;
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
