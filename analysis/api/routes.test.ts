@@ -82,6 +82,7 @@ describe('analysis API', () => {
     ['series without service', '/api/v1/series?signal=rate_rps', 400, /^service: required/],
     ['bad since', '/api/v1/series?service=api&since=yesterday', 400, /^since: expected/],
     ['bad signal', '/api/v1/series?service=api&signal=Rate%20RPS', 400, /^signal: expected/],
+    ['unknown signal', '/api/v1/series?service=api&signal=latency_p90_ms', 400, /^signal: unknown "latency_p90_ms", expected one of rate_rps, .*latency_p99_ms, cpu_utilization/],
     ['half an edge', '/api/v1/series?service=web&client=web', 400, /client and server/],
   ];
   for (const [name, path, status, message] of errors) {

@@ -1,9 +1,12 @@
 import { HttpError } from '../../platform/errors.ts';
-import type { SeriesFilter } from '../series/series-key.ts';
+import { RED_SIGNALS, type SeriesFilter } from '../series/series-key.ts';
+import { USE_SIGNALS } from '../use/use-signals.ts';
 
 const DURATION = /^(\d+)(ms|s|m|h|d)$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const SIGNAL = /^[a-z][a-z0-9_]*$/;
+/** Every signal the series store holds: RED per service, operation and edge; USE per instance. */
+const KNOWN_SIGNALS: readonly string[] = [...RED_SIGNALS, ...Object.keys(USE_SIGNALS)];
 /** How far back /api/v1/series reaches when `since` is not given. */
 export const DEFAULT_SERIES_LOOKBACK_MS = 3_600_000;
 
@@ -26,6 +29,7 @@ export function parseSeriesFilter(query: Record<string, string | undefined>): Se
   const filter: SeriesFilter = { service };
   if (signal !== undefined && signal !== '') {
     if (!SIGNAL.test(signal)) throw new HttpError(400, `signal: expected a name such as rate_rps or latency_p99_ms, got "${signal}"`);
+    if (!KNOWN_SIGNALS.includes(signal)) throw new HttpError(400, `signal: unknown "${signal}", expected one of ${KNOWN_SIGNALS.join(', ')}`);
     filter.signal = signal;
   }
   if (operation !== undefined && operation !== '') filter.operation = operation;

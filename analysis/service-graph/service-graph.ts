@@ -117,10 +117,13 @@ export class ServiceGraph {
   }
 
   private consumeClient(serviceName: string, span: Span, isError: boolean): void {
-    const dbSystem = span.kind === SpanKind.Client ? attrString(span.attributes, 'db.system') : undefined;
-    if (dbSystem !== undefined) {
-      // A database answers without a span of its own: the edge is complete now.
-      const db = attrString(span.attributes, 'db.namespace') ?? attrString(span.attributes, 'db.name') ?? dbSystem;
+    // A client span naming a database (db.system, or db.name alone, which is
+    // what the servicegraph connector keys on) is an edge to it at once: a
+    // database answers without a span of its own.
+    const db = span.kind === SpanKind.Client
+      ? attrString(span.attributes, 'db.namespace') ?? attrString(span.attributes, 'db.name') ?? attrString(span.attributes, 'db.system')
+      : undefined;
+    if (db !== undefined) {
       this.record({
         client: serviceName, server: db, connectionType: ConnectionType.Database, failed: isError,
         clientLatencyMs: span.durationMs, serverLatencyMs: span.durationMs,
