@@ -27,6 +27,8 @@ describe('RequestBoundaryParser', () => {
     { name: 'pipelined requests in one chunk', chunks: [get + post + get], want: { 0: get, 1: post, 2: get }, methods: ['GET', 'POST', 'GET'] },
     { name: 'a request split byte by byte', chunks: [...(post + get)], want: { 0: post, 1: get }, methods: ['POST', 'GET'] },
     { name: 'chunked body with extension and trailer', chunks: [chunked.slice(0, 50), chunked.slice(50), get], want: { 0: chunked, 1: get }, methods: ['PUT', 'GET'] },
+    { name: 'another protocol is passed on at once, not held back', chunks: ['PING\r\n', '*1\r\n$4\r\nPING\r\n'], want: { '-1': 'PING\r\n*1\r\n$4\r\nPING\r\n' }, methods: [] },
+    { name: 'binary first bytes', chunks: ['\x00\x00\x00\x08\x04\xd2\x16\x2f'], want: { '-1': '\x00\x00\x00\x08\x04\xd2\x16\x2f' }, methods: [] },
     { name: 'not HTTP', chunks: ['\x16\x03\x01 hello tls', get], want: { '-1': '\x16\x03\x01 hello tls' + get }, methods: [] },
     { name: 'resync after unparsed bytes', chunks: ['lo\r\n\r\n', get], unsync: true, want: { '-1': 'lo\r\n\r\n', 0: get }, methods: ['GET'] },
     { name: 'upgrade makes the rest opaque', chunks: ['GET /ws HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n', 'frames' + get], want: { 0: 'GET /ws HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n', '-1': 'frames' + get }, methods: ['GET'] },
@@ -38,6 +40,15 @@ describe('RequestBoundaryParser', () => {
       assert.deepEqual(heads.map((h) => h.method), c.methods);
     });
   }
+
+  it('holds back only what can still become a request head', () => {
+    const parser = new RequestBoundaryParser();
+    assert.deepEqual(parser.feed(Buffer.from('GE')), []);
+    assert.deepEqual(parser.feed(Buffer.from('T /x HTTP/1.1\r\nHost: a\r\n')), []);
+    const [head] = parser.feed(Buffer.from('\r\n'));
+    assert.equal(head.bytes.toString(), 'GET /x HTTP/1.1\r\nHost: a\r\n\r\n');
+    assert.equal(head.starts, true);
+  });
 
   it('notes requests that close the connection', () => {
     const { heads } = run([get + closing + 'GET / HTTP/1.1\r\nConnection: close\r\n\r\n']);

@@ -25,6 +25,15 @@ type State = 'unsynced' | 'head' | 'body' | 'chunk-size' | 'chunk-data' | 'chunk
 const MAX_HEAD_BYTES = 64 * 1024;
 const REQUEST_LINE = /^[A-Z]{3,16} \S+ HTTP\/1\.[01]\r?\n/;
 const CRLF_CRLF = Buffer.from('\r\n\r\n');
+const METHOD_PREFIX = /^[A-Z]{1,16}$|^[A-Z]{3,16} /;
+
+/** Could these bytes be the start of an HTTP/1.x request (so far)? */
+function looksLikeRequestStart(bytes: Buffer): boolean {
+  const head = bytes.subarray(0, 64).toString('latin1');
+  const eol = head.indexOf('\n');
+  if (eol >= 0) return REQUEST_LINE.test(head.slice(0, eol + 1));
+  return METHOD_PREFIX.test(head.slice(0, 17));
+}
 
 export class RequestBoundaryParser {
   private state: State = 'head';
@@ -71,6 +80,13 @@ export class RequestBoundaryParser {
           return out;
         case 'head': {
           const joined = this.pending.length > 0 ? Buffer.concat([this.pending, data]) : data;
+          if (!looksLikeRequestStart(joined)) {
+            // Another protocol (or garbage): never hold its bytes back.
+            this.state = 'opaque';
+            this.pending = Buffer.alloc(0);
+            out.push({ bytes: joined, request: -1, starts: false });
+            return out;
+          }
           const end = joined.indexOf(CRLF_CRLF);
           if (end < 0) {
             if (joined.length > MAX_HEAD_BYTES) {

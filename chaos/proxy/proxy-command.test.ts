@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { parseFaultSpec, type ProxyFaultSpec } from '../faults/specs.ts';
@@ -39,6 +39,14 @@ describe('faultline proxy (standalone, control API)', () => {
   after(async () => {
     if (child.exitCode === null) child.kill('SIGKILL');
     await upstream.close();
+  });
+
+  it('will not open the control API beyond loopback without a token', () => {
+    const result = spawnSync(process.execPath, [BIN, 'proxy', '--listen', ':0', '--upstream', '127.0.0.1:1', '--name', 'x', '--control-host', '0.0.0.0'], {
+      env: { ...process.env, FAULTLINE_PROXY_TOKEN: '' }, encoding: 'utf8', timeout: 20_000,
+    });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /--control-host 0\.0\.0\.0 is reachable from other machines: set --control-token/);
   });
 
   it('refuses control requests without the token', async () => {

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { parseHostPort } from '../../chaos/cli-args.ts';
 import { controlApp, startControlServer } from '../../chaos/proxy/control-api.ts';
 import { startFaultProxy } from '../../chaos/proxy/fault-proxy.ts';
+import { ErrorCode, FaultlineError } from '../../platform/errors.ts';
 import { createLogger } from '../../platform/logger.ts';
 
 export function proxyCommand(): Command {
@@ -19,10 +20,13 @@ export function proxyCommand(): Command {
       const listen = parseHostPort(opts.listen, '--listen');
       const upstream = parseHostPort(opts.upstream, '--upstream');
       const control = parseHostPort(`${opts.controlHost.includes(':') ? `[${opts.controlHost}]` : opts.controlHost}:${opts.controlPort}`, '--control-port');
+      const token = opts.controlToken ?? process.env.FAULTLINE_PROXY_TOKEN;
+      if (!token && !isLoopback(control.host)) {
+        throw new FaultlineError(ErrorCode.InvalidConfig, `--control-host ${control.host} is reachable from other machines: set --control-token (or FAULTLINE_PROXY_TOKEN) too`);
+      }
       const proxy = await startFaultProxy({
         name: opts.name, listenHost: listen.host, listenPort: listen.port, upstreamHost: upstream.host, upstreamPort: upstream.port, logger,
       });
-      const token = opts.controlToken ?? process.env.FAULTLINE_PROXY_TOKEN;
       const server = await startControlServer(controlApp(proxy, logger, token), control.host, control.port);
       logger.info({ name: proxy.name, listen: `${proxy.host}:${proxy.port}`, control: `http://${control.host}:${server.port}`, token: Boolean(token) }, 'faultline proxy ready');
       let stopping = false;
@@ -39,4 +43,8 @@ export function proxyCommand(): Command {
       process.on('SIGINT', () => stop('SIGINT'));
       process.on('SIGTERM', () => stop('SIGTERM'));
     });
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
