@@ -47,6 +47,18 @@ describe('fault proxy', () => {
     agent.destroy();
   });
 
+  it('spreads latency by its jitter', async () => {
+    const agent = keepAliveAgent();
+    const { id } = proxy.addFault(spec({ type: 'latency', latencyMs: 20, jitterMs: 80 }), 10_000);
+    const elapsed: number[] = [];
+    for (let i = 0; i < 12; i++) elapsed.push((await httpCall(proxy.port, { agent })).elapsedMs);
+    await proxy.removeFault(id);
+    agent.destroy();
+    assert.ok(Math.min(...elapsed) >= 20, `min ${Math.min(...elapsed)}`);
+    // Twelve uniform draws over 80 ms span less than 20 ms with probability ~2e-6.
+    assert.ok(Math.max(...elapsed) - Math.min(...elapsed) > 20, `spread ${elapsed.map((e) => e.toFixed(0)).join(',')}`);
+  });
+
   it('with upstream latency also delays connection set-up, and stops delaying once removed', async () => {
     const { id } = proxy.addFault(spec({ type: 'latency', latencyMs: 200, direction: 'upstream' }), 10_000);
     const fresh = await httpCall(proxy.port);
