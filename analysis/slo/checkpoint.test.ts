@@ -72,6 +72,22 @@ describe('SloCheckpoint (real redis-server)', () => {
     assert.deepEqual(await redis.smembers(sloKeys.bucketIndex('test2:')), ['checkout-availability']);
   });
 
+  it('counters saved for a different SLI are not restored, and are replaced at the next save', async () => {
+    const clock = fakeClock(T0);
+    const engine = new SloEngine(clock.now);
+    engine.upsert(availabilitySpec());
+    engine.record('checkout-availability', T0, 5, 5);
+    await new SloCheckpoint(redis, 'test4:').save(engine);
+    const changed = new SloEngine(clock.now);
+    changed.upsert(availabilitySpec({ sli: { kind: 'latency', thresholdMs: 300 } }));
+    changed.restore((await new SloCheckpoint(redis, 'test4:').load())!);
+    assert.deepEqual(changed.get('checkout-availability')!.events.counts(T0 + 1, 300_000), { bad: 0, total: 0 });
+    changed.record('checkout-availability', T0, 0, 1);
+    clock.set(T0 + 1);
+    await new SloCheckpoint(redis, 'test4:').save(changed);
+    assert.deepEqual(await redis.hgetall(sloKeys.buckets('test4:', 'checkout-availability')), { [`f${T0 / 10_000}`]: '0 1', [`c${T0 / 300_000}`]: '0 1' });
+  });
+
   it('after a failed save the next one rewrites every bucket', async () => {
     const clock = fakeClock(T0);
     const engine = new SloEngine(clock.now);

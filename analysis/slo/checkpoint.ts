@@ -22,7 +22,7 @@ export class SloCheckpoint {
     const args: string[] = [String(cp.savedAtMs), JSON.stringify(cp.alerts), String(cp.slos.length)];
     for (const slo of cp.slos) {
       keys.push(sloKeys.buckets(this.keyPrefix, slo.name));
-      args.push(slo.name, slo.full ? '1' : '0', String(slo.set.length / 2), String(slo.del.length), ...slo.set, ...slo.del);
+      args.push(slo.name, slo.identity, slo.full ? '1' : '0', String(slo.set.length / 2), String(slo.del.length), ...slo.set, ...slo.del);
     }
     try {
       return (await this.redis.eval(saveScript, keys.length, ...keys, ...args)) === 1;
@@ -35,17 +35,21 @@ export class SloCheckpoint {
 
   /** The last checkpoint, or undefined when there is none. */
   async load(): Promise<StoredState | undefined> {
-    const [alerts, savedAtMs, names] = await Promise.all([
+    const [alerts, meta, names] = await Promise.all([
       this.redis.get(sloKeys.alerts(this.keyPrefix)),
-      this.redis.hget(sloKeys.meta(this.keyPrefix), 'savedAtMs'),
+      this.redis.hgetall(sloKeys.meta(this.keyPrefix)),
       this.redis.smembers(sloKeys.bucketIndex(this.keyPrefix)),
     ]);
-    if (savedAtMs === null) return undefined;
+    const savedAtMs = meta.savedAtMs;
+    if (savedAtMs === undefined) return undefined;
+    const identities: Record<string, string> = {};
+    for (const [field, value] of Object.entries(meta)) if (field.startsWith('identity:')) identities[field.slice('identity:'.length)] = value;
     const buckets: Record<string, Record<string, string>> = {};
     for (const name of names) buckets[name] = await this.redis.hgetall(sloKeys.buckets(this.keyPrefix, name));
     return {
       savedAtMs: Number(savedAtMs),
       buckets,
+      identities,
       alerts: alerts ? (JSON.parse(alerts) as AlertTrackerSnapshot) : { active: [], resolved: [] },
     };
   }
@@ -55,7 +59,7 @@ export class SloCheckpoint {
     const keep = new Set(existing);
     const gone = (await this.redis.smembers(sloKeys.bucketIndex(this.keyPrefix))).filter((n) => !keep.has(n));
     for (const name of gone) {
-      await this.redis.eval(pruneScript, 2, sloKeys.bucketIndex(this.keyPrefix), sloKeys.buckets(this.keyPrefix, name), name);
+      await this.redis.eval(pruneScript, 3, sloKeys.bucketIndex(this.keyPrefix), sloKeys.buckets(this.keyPrefix, name), sloKeys.meta(this.keyPrefix), name);
     }
     return gone;
   }

@@ -20,7 +20,7 @@ export interface SloStatus {
 /** What a checkpoint writes: bucket changes per SLO since the last one, and every alert state. */
 export interface EngineCheckpoint {
   savedAtMs: number;
-  slos: Array<{ name: string } & BucketChanges>;
+  slos: Array<{ name: string; identity: string } & BucketChanges>;
   alerts: AlertTrackerSnapshot;
 }
 
@@ -28,7 +28,17 @@ export interface EngineCheckpoint {
 export interface StoredState {
   savedAtMs: number;
   buckets: Record<string, Record<string, string>>;
+  /** countersIdentity() of each SLO when its buckets were saved. */
+  identities: Record<string, string>;
   alerts: AlertTrackerSnapshot;
+}
+
+/**
+ * What the stored counters of an SLO mean: the same service, SLI and longest
+ * window. Counters only carry over (on replace or restore) when it matches.
+ */
+export function countersIdentity(rt: SloRuntime): string {
+  return JSON.stringify({ service: rt.spec.service, sli: rt.spec.sli, longest: rt.windowNames.at(-1) });
 }
 
 export function alertNameOf(spec: SloSpec): string {
@@ -51,8 +61,7 @@ export class SloEngine {
   upsert(spec: SloSpec): { created: boolean } {
     const old = this.runtimes.get(spec.name);
     const next = createRuntime(spec);
-    if (old && JSON.stringify(old.spec.sli) === JSON.stringify(spec.sli) && old.spec.service === spec.service
-      && old.windowNames.at(-1) === next.windowNames.at(-1)) {
+    if (old && countersIdentity(old) === countersIdentity(next)) {
       next.events = old.events;
     }
     this.runtimes.set(spec.name, next);
@@ -120,7 +129,7 @@ export class SloEngine {
   }
 
   checkpointChanges(): EngineCheckpoint {
-    const slos = [...this.runtimes].map(([name, rt]) => ({ name, ...rt.events.takeChanges() }));
+    const slos = [...this.runtimes].map(([name, rt]) => ({ name, identity: countersIdentity(rt), ...rt.events.takeChanges() }));
     return { savedAtMs: this.now(), slos, alerts: this.alerts.snapshot() };
   }
 
@@ -131,7 +140,11 @@ export class SloEngine {
 
   /** Loads counters of SLOs that exist now, and every alert of those SLOs. */
   restore(stored: StoredState): void {
-    for (const [name, fields] of Object.entries(stored.buckets)) this.runtimes.get(name)?.events.restoreFields(fields);
+    for (const [name, fields] of Object.entries(stored.buckets)) {
+      const rt = this.runtimes.get(name);
+      // Counters of a different SLI would be wrong: start afresh (the next save replaces them).
+      if (rt && stored.identities[name] === countersIdentity(rt)) rt.events.restoreFields(fields);
+    }
     const known = (a: SloAlert) => this.runtimes.has(a.slo);
     this.alerts.restore({ active: stored.alerts.active.filter(known), resolved: stored.alerts.resolved });
   }

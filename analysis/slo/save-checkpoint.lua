@@ -3,14 +3,14 @@
   buckets from one checkpoint with alert states from another.
 
   KEYS[1] alerts string (alert states JSON)
-  KEYS[2] meta hash (savedAtMs)
+  KEYS[2] meta hash (savedAtMs, identity:<slo> = what its counters count)
   KEYS[3] set of SLO names that have a buckets hash
   KEYS[3 + i] buckets hash of the i-th SLO in ARGV
 
   ARGV[1] savedAtMs of this checkpoint
   ARGV[2] alert states JSON
   ARGV[3] number of SLOs that follow
-  then per SLO: name, full ("1": replace the hash), nSet, nDel,
+  then per SLO: name, identity, full ("1": replace the hash), nSet, nDel,
                 nSet field/value pairs, nDel fields to delete
 
   Returns 1 when saved, 0 when a newer checkpoint is already there.
@@ -23,10 +23,11 @@ local a = 4
 for i = 1, tonumber(ARGV[3]) do
   local key = KEYS[3 + i]
   local name = ARGV[a]
-  local full = ARGV[a + 1]
-  local nSet = tonumber(ARGV[a + 2])
-  local nDel = tonumber(ARGV[a + 3])
-  a = a + 4
+  local identity = ARGV[a + 1]
+  local full = ARGV[a + 2]
+  local nSet = tonumber(ARGV[a + 3])
+  local nDel = tonumber(ARGV[a + 4])
+  a = a + 5
   if full == '1' then
     redis.call('DEL', key)
   end
@@ -39,6 +40,7 @@ for i = 1, tonumber(ARGV[3]) do
   end
   a = a + nDel
   redis.call('SADD', KEYS[3], name)
+  redis.call('HSET', KEYS[2], 'identity:' .. name, identity)
 end
 redis.call('SET', KEYS[1], ARGV[2])
 redis.call('HSET', KEYS[2], 'savedAtMs', ARGV[1])
