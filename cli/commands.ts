@@ -1,13 +1,16 @@
 import type { Command } from 'commander';
-import { chaosCommand } from './commands/chaos.ts';
-import { dashboardsCommand } from './commands/dashboards.ts';
-import { demoCommand } from './commands/demo.ts';
-import { scenarioCommand } from './commands/scenario.ts';
-import { sloCommand } from './commands/slo.ts';
-import { upCommand } from './commands/up.ts';
-import { agentCommand } from './commands/agent.ts';
-import { proxyCommand } from './commands/proxy.ts';
-import { detectCommand } from './commands/detect.ts';
 
-// Every `faultline` subcommand, in the order `--help` lists them.
-export const commandFactories: Array<() => Command> = [upCommand, dashboardsCommand, scenarioCommand, demoCommand, proxyCommand, agentCommand, sloCommand, chaosCommand, detectCommand];
+// Every `faultline` subcommand, in the order `--help` lists them. Modules are
+// loaded on demand: `faultline up` does not pay for the Grafana SDK, and
+// `faultline proxy` does not load the analysis engine.
+export const commandLoaders: Record<string, () => Promise<() => Command>> = {
+  up: async () => (await import('./commands/up.ts')).upCommand,
+  dashboards: async () => (await import('./commands/dashboards.ts')).dashboardsCommand,
+  scenario: async () => (await import('./commands/scenario.ts')).scenarioCommand,
+  demo: async () => (await import('./commands/demo.ts')).demoCommand,
+  proxy: async () => (await import('./commands/proxy.ts')).proxyCommand,
+  agent: async () => (await import('./commands/agent.ts')).agentCommand,
+  slo: async () => (await import('./commands/slo.ts')).sloCommand,
+  chaos: async () => (await import('./commands/chaos.ts')).chaosCommand,
+  detect: async () => (await import('./commands/detect.ts')).detectCommand,
+};

@@ -1,12 +1,15 @@
 import { Command } from 'commander';
 import { FaultlineError } from '../platform/errors.ts';
-import { commandFactories } from './commands.ts';
+import { commandLoaders } from './commands.ts';
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('faultline')
     .description('Faultline: OTLP collector, RED/USE analysis, SLOs, anomaly detection and chaos experiments')
     .showHelpAfterError();
-  for (const factory of commandFactories) program.addCommand(factory());
+  // Only the command being run is loaded; help and unknown commands load all.
+  const name = argv[2];
+  const names = name !== undefined && name in commandLoaders ? [name] : Object.keys(commandLoaders);
+  for (const n of names) program.addCommand((await commandLoaders[n]())());
   try {
     await program.parseAsync(argv);
   } catch (err) {
