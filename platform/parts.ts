@@ -3,6 +3,7 @@ import { tracesPart } from '../analysis/traces/part.ts';
 import { usePart } from '../analysis/use/part.ts';
 import { analysisPart } from '../analysis/part.ts';
 import { sloPart } from '../analysis/slo/part.ts';
+import { anomalyPart } from '../analysis/anomaly/part.ts';
 import { collectorPart } from '../collector/part.ts';
 import { experimentsPart } from '../chaos/experiments/part.ts';
 import type { PlatformContext, PlatformPart } from './part.ts';
@@ -17,6 +18,7 @@ export const partFactories: Array<(ctx: PlatformContext) => PlatformPart> = [
   () => tracesPart(),
   () => usePart(),
   () => sloPart(),
+  () => anomalyPart(),
   // Chaos experiments read SLOs and series, so they start after analysis.
   () => experimentsPart(),
   // The collector last: it starts once every consumer is registered and stops first, draining into them.

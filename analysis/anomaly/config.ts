@@ -49,6 +49,8 @@ export const anomalyEventsConfigSchema = z
     criticalScore: z.number().gt(0).lt(1).default(0.85),
     /** Consecutive points under openScore that close an event. Default 6 (1 min of 10 s steps). */
     closeAfterQuietPoints: z.number().int().min(1).default(6),
+    /** An event still away from the pre-incident normal closes after this long anyway (the new normal). Default 30 min. */
+    maxOpenMs: z.number().int().positive().default(30 * 60_000),
     /** A series alarming again within this long after its event closed reopens that event. Default 5 min. */
     mergeGapMs: z.number().int().min(0).default(5 * 60_000),
     /** Events of other services at most this far apart count as the same incident for "where it started". Default 2 min. */

@@ -1,7 +1,7 @@
 import type { DetectorConfig } from './config.ts';
 import { LevelModel } from './level-model.ts';
 import { RangeTracker } from './range-tracker.ts';
-import { TailModel } from './tail-model.ts';
+import { TAIL_MODEL_FLOATS, TailModel } from './tail-model.ts';
 
 // The streaming detector of one series. Per point (amortised O(1), bounded
 // memory): forecasts from a naive model (the last value: catches jumps and
@@ -44,6 +44,7 @@ export class SeriesDetector {
   private sustained = 0;
   private readonly sustainedNorm: number;
   private readonly residuals: Float64Array;
+  private readonly zs: Float64Array;
   private peak = 0;
   private readonly peakDecay: number;
 
@@ -51,16 +52,22 @@ export class SeriesDetector {
     const base = { maxSlots: c.maxSeasonSlots, levelAlpha: c.levelAlpha, seasonAlpha: c.seasonAlpha, scaleAlpha: c.scaleAlpha, minSlotVisits: 2, interpolate: false };
     this.models = [new LevelModel({ ...base, periodMs: 0 })];
     for (const h of c.seasonalPeriodsHours) this.models.push(new LevelModel({ ...base, periodMs: h * 3_600_000 }));
-    this.naiveTail = new TailModel(c.tailMemoryPoints, c.tailScale);
-    this.tails = this.models.map(() => new TailModel(c.tailMemoryPoints, c.tailScale));
-    this.sustainedTail = new TailModel(c.tailMemoryPoints, c.tailScale);
+    // All tail models of the series live in one array (less per-object overhead).
+    const storage = new Float32Array(TAIL_MODEL_FLOATS * (this.models.length + 3));
+    let slot = 0;
+    const tail = () => new TailModel(c.tailMemoryPoints, c.tailScale, storage.subarray(TAIL_MODEL_FLOATS * slot, TAIL_MODEL_FLOATS * ++slot));
+    this.naiveTail = tail();
+    this.tails = this.models.map(() => tail());
+    this.sustainedTail = tail();
     this.range = new RangeTracker(c.rangeBlockPoints);
-    this.rangeTail = new TailModel(c.tailMemoryPoints, c.tailScale);
+    this.rangeTail = tail();
     this.residuals = new Float64Array(this.models.length);
+    this.zs = new Float64Array(this.models.length);
     this.sustainedNorm = Math.sqrt(c.sustainedAlpha / (2 - c.sustainedAlpha));
     this.peakDecay = Math.pow(0.5, 1 / c.suppressHalfLifePoints);
   }
 
+  private readonly out: DetectorPoint = { score: 0, expected: 0, surprise: 0, rawScore: 0 };
   /** Surprise of each component at the last point: jump, forecast, sustained shift, range (diagnostics). */
   readonly lastSurprises = new Float64Array(4);
 
@@ -69,16 +76,19 @@ export class SeriesDetector {
     return this.n;
   }
 
-  /** Scores the point at `tMs` using only earlier points, then learns from it. */
+  /**
+   * Scores the point at `tMs` using only earlier points, then learns from it.
+   * The result object is reused by the next call (no allocation per point).
+   */
   update(tMs: number, x: number): DetectorPoint {
-    if (!Number.isFinite(x) || !Number.isFinite(tMs)) return { score: 0, expected: this.lastX, surprise: 0, rawScore: 0 };
+    if (!Number.isFinite(x) || !Number.isFinite(tMs)) return this.result(0, this.lastX, 0, 0);
     if (this.n === 0) {
       this.n = 1;
       this.lastT = tMs;
       this.lastX = x;
       this.magnitude = Math.abs(x);
       for (const m of this.models) m.update(tMs, x, 0);
-      return { score: 0, expected: x, surprise: 0, rawScore: 0 };
+      return this.result(0, x, 0, 0);
     }
     const dt = tMs - this.lastT;
     this.trackInterval(dt);
@@ -99,9 +109,14 @@ export class SeriesDetector {
     // between the two times, so regular daily jumps are not surprises.
     const rNaive = x - this.lastX - (expected - bm.forecast(this.lastT));
     const zNaive = gap ? 0 : z(rNaive, this.diffScale, floor);
-    const zBest = z(x - expected, bm.scale, floor);
     const residuals = this.residuals;
-    for (let i = 0; i < this.models.length; i++) residuals[i] = x - this.models[i].forecast(tMs);
+    const zs = this.zs;
+    for (let i = 0; i < this.models.length; i++) {
+      const m = this.models[i];
+      residuals[i] = i === best ? x - expected : x - m.forecast(tMs);
+      zs[i] = z(residuals[i], m.scale, floor);
+    }
+    const zBest = zs[best];
     const e = clip((x - expected) / Math.max(bm.scale, floor), 6);
     const sustainedNext = this.sustained + this.c.sustainedAlpha * (e - this.sustained);
     const zSustained = Math.log1p(Math.abs(sustainedNext) / this.sustainedNorm);
@@ -109,7 +124,8 @@ export class SeriesDetector {
     const sNaive = this.naiveTail.surprise(zNaive);
     const sBest = this.tails[best].surprise(zBest);
     const sSustained = this.sustainedTail.surprise(zSustained);
-    const zRange = Math.log1p(10 * this.range.excess(x, floor));
+    const excess = this.range.excess(x, floor);
+    const zRange = excess > 0 ? Math.log1p(10 * excess) : 0;
     const sRange = this.rangeTail.surprise(zRange);
     const surprise = Math.max(sNaive, sBest, sSustained, sRange);
     const parts = this.lastSurprises;
@@ -130,7 +146,7 @@ export class SeriesDetector {
     for (let i = 0; i < this.models.length; i++) {
       const m = this.models[i];
       if (!this.configured && this.n >= 10) m.configure(this.intervalMs);
-      if (tails) this.tails[i].update(z(residuals[i], m.scale, floor));
+      if (tails) this.tails[i].update(zs[i]);
       m.update(tMs, x, residuals[i], floor);
     }
     if (!this.configured && this.n >= 10) this.configured = true;
@@ -140,7 +156,7 @@ export class SeriesDetector {
     this.lastT = tMs;
     this.lastX = x;
 
-    if (this.n <= this.c.warmupPoints) return { score: 0, expected, surprise, rawScore: 0 };
+    if (this.n <= this.c.warmupPoints) return this.result(0, expected, surprise, 0);
     const raw = surprise / (surprise + this.c.surpriseHalfScore);
     // One incident, one peak: only a score clearly above the last reported
     // peak (which fades) is reported in full.
@@ -148,7 +164,16 @@ export class SeriesDetector {
     if (raw < this.peak + this.c.suppressMargin) score = raw * this.c.suppressFactor;
     else this.peak = raw;
     this.peak *= this.peakDecay;
-    return { score, expected, surprise, rawScore: raw };
+    return this.result(score, expected, surprise, raw);
+  }
+
+  private result(score: number, expected: number, surprise: number, rawScore: number): DetectorPoint {
+    const r = this.out;
+    r.score = score;
+    r.expected = expected;
+    r.surprise = surprise;
+    r.rawScore = rawScore;
+    return r;
   }
 
   private learnScale(scale: number, abs: number, floor: number): number {

@@ -46,4 +46,21 @@ describe('EventTracker', () => {
     assert.equal(feed(t, [0.8], 6 + 3 + 6 + 1)[0], 'opened');
     assert.notEqual(t.event, first);
   });
+
+  it('a lasting shift stays one open event after the detector has got used to it, until it recovers or maxOpenMs passes', () => {
+    const t = new EventTracker({ ...config, maxOpenMs: 100 * STEP });
+    const at = (i: number, value: number, score: number) => t.observe(i * STEP, value, { score, rawScore: score, surprise: 0, expected: 100 });
+    assert.equal(at(0, 400, 0.95), 'opened');
+    for (let i = 1; i < 20; i++) assert.equal(at(i, 400, 0.1), 'updated');
+    for (let i = 20; i < 22; i++) assert.equal(at(i, 105, 0.1), undefined);
+    assert.equal(at(22, 105, 0.1), 'closed');
+    assert.equal(t.event!.endMs, 19 * STEP);
+
+    const long = new EventTracker({ ...config, maxOpenMs: 10 * STEP, mergeGapMs: 0 });
+    long.observe(0, 400, { score: 0.95, rawScore: 0.95, surprise: 0, expected: 100 });
+    const changes = [];
+    for (let i = 1; i < 20; i++) changes.push(long.observe(i * STEP, 400, { score: 0.1, rawScore: 0.1, surprise: 0, expected: 400 }));
+    assert.equal(changes.filter((c) => c === 'closed').length, 1);
+    assert.equal(long.event!.endMs, 9 * STEP);
+  });
 });

@@ -3,7 +3,7 @@ import type { DetectorPoint } from './detector.ts';
 
 // Turns one series' scores into anomaly events: an event opens when the
 // (undamped) score reaches openScore, follows the incident while it lasts,
-// and closes after a run of quiet points. A series that alarms again soon
+// and closes after a run of quiet points back near normal. A series that alarms again soon
 // after (mergeGapMs) reopens the same event, so one incident is one event.
 
 export type Severity = 'warning' | 'critical';
@@ -19,6 +19,8 @@ export interface SeriesEventState {
   observed: number;
   severity: Severity;
   open: boolean;
+  /** What the detector expected when the event opened: the pre-incident normal. */
+  baseline: number;
 }
 
 export type EventChange = 'opened' | 'updated' | 'reopened' | 'closed';
@@ -36,7 +38,12 @@ export class EventTracker {
   /** Feeds one scored point; returns what happened to the series' event, if anything. */
   observe(tMs: number, value: number, p: DetectorPoint): EventChange | undefined {
     const ev = this.current;
-    const alarming = p.rawScore >= this.c.openScore;
+    // The detector gets used to a lasting shift within minutes; the event
+    // stays open while the value is still at least half as far from the
+    // pre-incident normal as at the peak (up to maxOpenMs: then it is the new normal).
+    const deviating = ev?.open === true && tMs - ev.startMs < this.c.maxOpenMs
+      && Math.abs(value - ev.baseline) >= 0.5 * Math.abs(ev.observed - ev.baseline);
+    const alarming = p.rawScore >= this.c.openScore || deviating;
     if (!alarming) {
       if (!ev?.open) return undefined;
       if (++this.quiet < this.c.closeAfterQuietPoints) return undefined;
@@ -52,7 +59,7 @@ export class EventTracker {
       return reopened ? 'reopened' : 'updated';
     }
     const fresh: SeriesEventState = {
-      startMs: tMs, endMs: tMs, peakScore: 0, peakAtMs: tMs, expected: p.expected, observed: value, severity: 'warning', open: true,
+      startMs: tMs, endMs: tMs, peakScore: 0, peakAtMs: tMs, expected: p.expected, observed: value, severity: 'warning', open: true, baseline: p.expected,
     };
     this.setPeak(fresh, tMs, value, p);
     this.current = fresh;

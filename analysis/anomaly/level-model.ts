@@ -25,7 +25,7 @@ export class LevelModel {
   private level = 0;
   private started = false;
   private slotMs = 0;
-  private season: Float64Array | undefined;
+  private season: Float32Array | undefined;
   private visits: Uint16Array | undefined;
   private readySlots = 0;
   /** EWMA of |residual|: the scale that turns residuals into z-scores. */
@@ -46,7 +46,7 @@ export class LevelModel {
     const slots = Math.floor(perPeriod / k);
     if (slots < 12) return false;
     this.slotMs = this.o.periodMs / slots;
-    this.season = new Float64Array(slots);
+    this.season = new Float32Array(slots);
     this.visits = new Uint16Array(slots);
     return true;
   }

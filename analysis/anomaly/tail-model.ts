@@ -13,8 +13,17 @@ const BEYOND_STEEPNESS = 2;
 /** Raw scores below this never surprise; saves the tail sum for most points. */
 const QUIET_RAW = 0.5;
 
+/** Floats one model stores; several models may share one array (see the constructor). */
+export const TAIL_MODEL_FLOATS = BINS + 1;
+
 export class TailModel {
-  private readonly counts = new Float64Array(BINS);
+  /**
+   * Fenwick tree over the bins in reverse order (index 0 = top bin), so the
+   * count of points at or above a bin is one prefix sum: O(log bins).
+   * Float32 keeps a series' memory small; counts are rescaled long before
+   * they could overflow.
+   */
+  private readonly tree: Float32Array;
   private total = 0;
   /** Current weight of one observation; grows instead of decaying every count. */
   private weight = 1;
@@ -26,8 +35,10 @@ export class TailModel {
   /**
    * @param memoryPoints effective number of recent points remembered
    * @param tailScale    raw-score distance beyond the recent maximum that makes a point e times rarer
+   * @param storage      TAIL_MODEL_FLOATS zeroed floats to use (a subarray of a shared buffer), or a new array
    */
-  constructor(memoryPoints: number, private readonly tailScale: number) {
+  constructor(memoryPoints: number, private readonly tailScale: number, storage?: Float32Array) {
+    this.tree = storage ?? new Float32Array(TAIL_MODEL_FLOATS);
     this.growth = 1 / (1 - 1 / memoryPoints);
     this.maxDecayPerPoint = 1 / memoryPoints;
   }
@@ -35,13 +46,9 @@ export class TailModel {
   /** -log10 of the tail probability of `raw` (>= 0). */
   surprise(raw: number): number {
     if (raw < QUIET_RAW || this.total === 0) return 0;
-    let b = Math.floor(raw / BIN_WIDTH);
-    let ge = 0;
-    if (b < BINS) {
-      // The whole bin counts: earlier points as extreme as this one are common in it.
-      ge = this.counts[b];
-      for (let i = b + 1; i < BINS; i++) ge += this.counts[i];
-    } else b = BINS;
+    const b = Math.floor(raw / BIN_WIDTH);
+    // The whole bin counts: earlier points as extreme as this one are common in it.
+    const ge = b < BINS ? this.atOrAbove(b) : 0;
     // The point itself counts as one observation, so p >= 1 / (n + 1).
     const p = (ge + this.weight) / (this.total + this.weight);
     // Beyond the recent maximum the tail falls faster than exponentially in
@@ -53,16 +60,23 @@ export class TailModel {
 
   update(raw: number): void {
     const b = Math.min(BINS - 1, Math.floor(raw / BIN_WIDTH));
-    this.counts[b] += this.weight;
+    for (let j = BINS - b; j <= BINS; j += j & -j) this.tree[j] += this.weight;
     this.total += this.weight;
     this.weight *= this.growth;
-    if (this.weight > 1e150) this.rescale();
+    if (this.weight > 1e30) this.rescale();
     this.max = raw > this.max ? raw : this.max - this.maxDecayPerPoint * (this.max - raw > 0 ? 1 : 0);
+  }
+
+  /** Weighted count of points in bin `b` or above. */
+  private atOrAbove(b: number): number {
+    let sum = 0;
+    for (let j = BINS - b; j > 0; j -= j & -j) sum += this.tree[j];
+    return sum;
   }
 
   private rescale(): void {
     const k = 1 / this.weight;
-    for (let i = 0; i < BINS; i++) this.counts[i] *= k;
+    for (let i = 0; i <= BINS; i++) this.tree[i] *= k;
     this.total *= k;
     this.weight = 1;
   }

@@ -7,6 +7,7 @@ import { governorConfigSchema } from '../../chaos/governor/config.ts';
 import { experimentsConfigSchema } from '../../chaos/experiments/config.ts';
 import { authConfigSchema } from '../auth/config.ts';
 import { sloConfigSchema } from '../../analysis/slo/config.ts';
+import { anomalyConfigSchema } from '../../analysis/anomaly/config.ts';
 
 // The whole configuration of `faultline up`. Defaults live here and in the
 // per-part schemas this composes (collector/config.ts, ...), nowhere else.
@@ -38,6 +39,7 @@ export const configSchema = z
     otlpMetrics: otlpMetricsConfigSchema.default(otlpMetricsConfigSchema.parse({})),
     traces: tracesConfigSchema.default(tracesConfigSchema.parse({})),
     slo: sloConfigSchema.default(sloConfigSchema.parse({})),
+    anomaly: anomalyConfigSchema.default(anomalyConfigSchema.parse({})),
   })
   .strict();
 
