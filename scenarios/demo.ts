@@ -51,7 +51,7 @@ async function servedPaths(api: string): Promise<Array<[string, string]>> {
   const served: Array<[string, string]> = [];
   for (const [path, what] of API_PATHS) {
     try {
-      const response = await fetch(`${api}${path}`, { signal: AbortSignal.timeout(2000) });
+      const response = await fetch(`${api}${path}`, { signal: AbortSignal.timeout(5000) });
       await response.body?.cancel();
       if (response.status !== 404) served.push([path, what]);
     } catch {

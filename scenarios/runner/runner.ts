@@ -12,6 +12,7 @@ import { INSTANCE_REGISTRY_KEY, publishInstance, removeInstances, type InstanceR
 import { queueKey, type InstanceConfig } from '../service/instance-config.ts';
 import type { Scenario } from '../spec/schema.ts';
 import { LoadGenerator, type LoadStats } from './load-generator.ts';
+import { prepareServiceEntry } from './service-bundle.ts';
 import { AddressInUseError, Supervisor, type InstanceStatus } from './supervisor.ts';
 
 const START_ATTEMPTS = 5;
@@ -146,7 +147,8 @@ export async function startScenario(scenario: Scenario, input: ScenarioRunnerCon
     records.set(s.instance, record);
     publishInstance(redis, record).catch((err: unknown) => logger.warn({ err, instance: s.instance }, 'cannot publish instance to the registry'));
   };
-  const supervisor = new Supervisor(config, logger, onStarted);
+  const entry = await prepareServiceEntry(logger);
+  const supervisor = new Supervisor(config, logger, { onStarted, entryArgs: entry.args });
 
   const cleanUp = async () => {
     // Closing a proxy reverts every fault it carries.
@@ -157,6 +159,7 @@ export async function startScenario(scenario: Scenario, input: ScenarioRunnerCon
     await redis.quit().catch(() => redis.disconnect());
     await embedded?.stop();
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    entry.remove();
   };
 
   // A port chosen by freePort can be taken by another process before the
@@ -205,10 +208,10 @@ export async function startScenario(scenario: Scenario, input: ScenarioRunnerCon
 
   let load: LoadGenerator | undefined;
   if (config.load) {
-    const entry = scenario.spec.load.service;
+    const entryService = scenario.spec.load.service;
     load = new LoadGenerator({
       load: scenario.spec.load,
-      targets: planned.filter((p) => p.config.service.name === entry).map((p) => p.address),
+      targets: planned.filter((p) => p.config.service.name === entryService).map((p) => p.address),
       maxInFlight: config.maxInFlightRequests,
       timeoutMs: config.loadTimeoutMs,
     });

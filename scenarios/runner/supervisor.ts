@@ -27,8 +27,16 @@ interface Managed {
   output: string;
 }
 
-const serviceMain = fileURLToPath(new URL('../service/main.ts', import.meta.url));
-const tsxLoader = import.meta.resolve('tsx');
+/** Without a prepared entry: run the service's TypeScript through tsx. */
+const TSX_ENTRY = ['--import', import.meta.resolve('tsx'), fileURLToPath(new URL('../service/main.ts', import.meta.url))];
+
+export interface SupervisorOptions {
+  /** Called whenever an instance got a new process (start and every restart). */
+  onStarted?: (status: InstanceStatus) => void;
+  /** Arguments after `node` that start an instance (see service-bundle.ts). Default: through tsx. */
+  entryArgs?: string[];
+  now?: () => number;
+}
 
 /**
  * Runs every instance as its own process group and keeps it running, like a
@@ -41,13 +49,19 @@ export class Supervisor {
   private readonly managed = new Map<string, Managed>();
   private stopping = false;
 
+  private readonly onStarted: (status: InstanceStatus) => void;
+  private readonly entryArgs: string[];
+  private readonly now: () => number;
+
   constructor(
     private readonly config: ScenarioRunnerConfig,
     private readonly logger: Logger,
-    /** Called whenever an instance got a new process (start and every restart). */
-    private readonly onStarted: (status: InstanceStatus) => void = () => {},
-    private readonly now: () => number = Date.now,
-  ) {}
+    options: SupervisorOptions = {},
+  ) {
+    this.onStarted = options.onStarted ?? (() => {});
+    this.entryArgs = options.entryArgs ?? TSX_ENTRY;
+    this.now = options.now ?? Date.now;
+  }
 
   /**
    * Starts one instance and resolves once it listens. If its first start
@@ -77,7 +91,7 @@ export class Supervisor {
   }
 
   private spawn(m: Managed): Promise<void> {
-    const child = spawn(process.execPath, ['--import', tsxLoader, serviceMain], {
+    const child = spawn(process.execPath, this.entryArgs, {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: { ...process.env, [INSTANCE_ENV]: JSON.stringify(m.config) },
