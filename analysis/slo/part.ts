@@ -52,9 +52,10 @@ export function sloPart(): PlatformPart {
       const pruned = await checkpoint.prune(engine.runtimesList().map((rt) => rt.spec.name));
       if (pruned.length > 0) log.info({ slos: pruned }, 'dropped stored state of SLOs that no longer exist');
 
-      ctx.consumers.push(new SliCounter(engine, Date.now));
+      const counter = new SliCounter(engine, Date.now);
+      ctx.consumers.push(counter);
       ctx.services.set('slo', engine);
-      const metrics = registerSloMetrics(ctx.registry, engine);
+      const metrics = registerSloMetrics(ctx.registry, engine, counter);
       const notifier = new Notifier({
         redisUrl: ctx.redisUrl, queueName: NOTIFY_QUEUE, config: cfg.notify, logger: log,
         externalUrl: () => cfg.notify.externalUrl ?? ctx.addresses.api ?? 'http://127.0.0.1',

@@ -1,5 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { SloEngine } from './engine.ts';
+import type { SliCounter } from './sli-counter.ts';
 
 // The SLO part's own metrics, all on the platform registry. The SLO gauges
 // are filled from the engine's last evaluation when /metrics is scraped.
@@ -10,7 +11,12 @@ export interface SloMetrics {
   checkpoints: Counter<'outcome'>;
 }
 
-export function registerSloMetrics(registry: Registry, engine: SloEngine): SloMetrics {
+export function registerSloMetrics(registry: Registry, engine: SloEngine, counter?: SliCounter): SloMetrics {
+  new Gauge({
+    name: 'faultline_slo_ratio_points_dropped', registers: [registry],
+    help: 'Data points of cumulative counters not counted for ratio SLIs because the series limit (100,000) was reached',
+    collect() { this.set(counter?.droppedPoints ?? 0); },
+  });
   // Registered first, so its collect() refreshes every SLO gauge from the
   // engine before any of them is read; a removed SLO's series disappear.
   const objective: Gauge<'slo' | 'service'> = new Gauge({

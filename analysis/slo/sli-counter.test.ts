@@ -91,6 +91,15 @@ describe('SliCounter', () => {
     assert.deepEqual(counts('good-ratio'), { bad: 3, total: 100 });
   });
 
+  it('tracks at most maxSeries cumulative series and counts the rest as dropped', () => {
+    const clock = fakeClock(T0);
+    const engine = new SloEngine(clock.now);
+    engine.upsert(parseSloSpec({ name: 'r', service: 'pay', objective: 99, sli: { kind: 'ratio', bad: { metric: 'failed' }, total: { metric: 'attempts' } } }, 'test'));
+    const counter = new SliCounter(engine, clock.now, 2);
+    counter.consumeMetrics(sums([{ metric: 'attempts', value: 1, attrs: { a: '1' } }, { metric: 'attempts', value: 1, attrs: { a: '2' } }, { metric: 'attempts', value: 1, attrs: { a: '3' } }]));
+    assert.equal(counter.droppedPoints, 1);
+  });
+
   it('a series that starts after the engine counts in full', () => {
     const { counter, counts } = setup([
       { name: 'r', service: 'pay', objective: 99, sli: { kind: 'ratio', bad: { metric: 'failed' }, total: { metric: 'attempts' } } },

@@ -25,6 +25,9 @@ export class SliCounter implements BatchConsumer {
   private readonly cumulative = new Map<string, CumulativeState>();
   private readonly startedAtMs: number;
 
+  /** Points of cumulative series not tracked because `maxSeries` series already were (their increases are lost). */
+  droppedPoints = 0;
+
   constructor(private readonly engine: SloEngine, private readonly now: () => number, private readonly maxSeries = 100_000) {
     this.startedAtMs = now();
   }
@@ -94,7 +97,10 @@ export class SliCounter implements BatchConsumer {
    */
   private cumulativeDelta(key: string, point: NumberDataPoint): number {
     const last = this.cumulative.get(key);
-    if (!last && this.cumulative.size >= this.maxSeries) return 0;
+    if (!last && this.cumulative.size >= this.maxSeries) {
+      this.droppedPoints += 1;
+      return 0;
+    }
     this.cumulative.set(key, { value: point.value, startTimeUnixMs: point.startTimeUnixMs });
     if (!last) return point.startTimeUnixMs > 0 && point.startTimeUnixMs >= this.startedAtMs ? point.value : 0;
     const reset = point.value < last.value || (point.startTimeUnixMs > 0 && point.startTimeUnixMs !== last.startTimeUnixMs);
