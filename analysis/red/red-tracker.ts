@@ -1,3 +1,4 @@
+import { KeyIndex } from '../key-index.ts';
 import { LATENCY_QUANTILES, type SeriesKey } from '../series/series-key.ts';
 import { histogramQuantile } from '../series/histogram-quantile.ts';
 import type { SeriesStore } from '../series/series-store.ts';
@@ -17,7 +18,15 @@ interface Entity {
   /** The series key without its signal. */
   key: Omit<SeriesKey, 'signal'>;
   red: RedWindow;
+  /** Where an operation or edge sits in the index. */
+  slot: number;
+  first: string;
+  second: string;
 }
+
+const SERVICE_SLOT = 0;
+const OPERATION_SLOT = 1;
+const EDGE_SLOT = 2;
 
 /**
  * RED per service, per operation and per edge. Each closed step becomes one
@@ -28,18 +37,26 @@ export class RedTracker {
   readonly services = new Map<string, Entity>();
   readonly operations = new Map<string, Entity>();
   readonly edges = new Map<string, Entity>();
+  /** Operations and edges by their two names, looked up without joining them. */
+  private readonly index = new KeyIndex<Entity>();
 
   constructor(private readonly options: RedTrackerOptions) {}
 
   /** A request a service served (a SERVER or CONSUMER span). */
   observeRequest(service: string, operation: string, latencyMs: number, isError: boolean, nowMs: number): void {
-    this.entity(this.services, service, () => ({ service })).red.observe(latencyMs, isError, nowMs);
-    this.entity(this.operations, `${service}\u001f${operation}`, () => ({ service, operation })).red.observe(latencyMs, isError, nowMs);
+    let e = this.services.get(service);
+    if (e === undefined) e = this.add(this.services, service, { service }, SERVICE_SLOT, service, '');
+    e.red.observe(latencyMs, isError, nowMs);
+    e = this.index.get(service, operation, OPERATION_SLOT);
+    if (e === undefined) e = this.add(this.operations, `${service}\u001f${operation}`, { service, operation }, OPERATION_SLOT, service, operation);
+    e.red.observe(latencyMs, isError, nowMs);
   }
 
   /** A completed call between two nodes of the service graph. */
   observeEdge(client: string, server: string, latencyMs: number | undefined, failed: boolean, nowMs: number): void {
-    this.entity(this.edges, `${client}\u001f${server}`, () => ({ service: client, edge: { client, server } })).red.observe(latencyMs, failed, nowMs);
+    let e = this.index.get(client, server, EDGE_SLOT);
+    if (e === undefined) e = this.add(this.edges, `${client}\u001f${server}`, { service: client, edge: { client, server } }, EDGE_SLOT, client, server);
+    e.red.observe(latencyMs, failed, nowMs);
   }
 
   /** Closes the step starting at `stepStartMs` for every entity and records its points. */
@@ -49,6 +66,7 @@ export class RedTracker {
       for (const [id, e] of map) {
         if (e.red.lastSeenMs < oldest) {
           map.delete(id);
+          if (e.slot !== SERVICE_SLOT) this.index.delete(e.first, e.second, e.slot);
           continue;
         }
         this.recordStep(e, stepStartMs, e.red.closeStep());
@@ -67,9 +85,10 @@ export class RedTracker {
     }
   }
 
-  private entity(map: Map<string, Entity>, id: string, key: () => Omit<SeriesKey, 'signal'>): Entity {
-    let e = map.get(id);
-    if (!e) map.set(id, (e = { key: key(), red: new RedWindow(this.options.boundsMs, this.options.windowSteps) }));
+  private add(map: Map<string, Entity>, id: string, key: Omit<SeriesKey, 'signal'>, slot: number, first: string, second: string): Entity {
+    const e: Entity = { key, red: new RedWindow(this.options.boundsMs, this.options.windowSteps), slot, first, second };
+    map.set(id, e);
+    if (slot !== SERVICE_SLOT) this.index.set(first, second, slot, e);
     return e;
   }
 }

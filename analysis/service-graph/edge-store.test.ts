@@ -43,4 +43,24 @@ describe('EdgeStore', () => {
     assert.equal(store.upsert('k1', 't1', (e) => { e.serverService = 'b'; }), 'updated');
     assert.equal(completed.length, 1);
   });
+
+  it('keeps edges of different traces that share a key apart, and completes and expires each', () => {
+    const { clock, store, completed, expired } = setup();
+    store.upsert('k1', 't1', (e) => { e.clientService = 'a'; });
+    clock.nowMs += 10;
+    assert.equal(store.upsert('k1', 't2', (e) => { e.clientService = 'c'; }), 'added');
+    assert.equal(store.size, 2);
+    store.upsert('k1', 't2', (e) => { e.serverService = 'd'; });
+    store.upsert('k1', 't1', (e) => { e.serverService = 'b'; });
+    assert.deepEqual(completed.map((e) => [e.traceId, e.clientService, e.serverService]), [['t2', 'c', 'd'], ['t1', 'a', 'b']]);
+    store.upsert('k2', 't1', (e) => { e.clientService = 'a'; });
+    store.upsert('k2', 't3', (e) => { e.clientService = 'a'; });
+    // The first edge under k2 leaves; the colliding one is still found by its own trace.
+    store.upsert('k2', 't1', (e) => { e.serverService = 'b'; });
+    assert.equal(store.upsert('k2', 't3', (e) => { e.peer = 'x'; }), 'updated');
+    clock.nowMs += 100;
+    assert.equal(store.expire(), 1);
+    assert.deepEqual(expired.map((e) => [e.traceId, e.peer]), [['t3', 'x']]);
+    assert.equal(store.size, 0);
+  });
 });

@@ -1,12 +1,14 @@
 import { attrString } from '../../model/attributes.ts';
 import { SpanKind, type Span } from '../../model/trace.ts';
 import { ExplicitHistogram } from '../histogram.ts';
+import { KeyIndex } from '../key-index.ts';
 import { familyHeader, labelPairs, leSuffixesSeconds, pushHistogramSeconds } from '../exposition/prometheus-text.ts';
 import { OVERFLOW_LABELS } from '../span-metrics/span-metrics.ts';
 import { ConnectionType, EdgeStore, type PendingEdge } from './edge-store.ts';
 
 export const USER_NODE = 'user';
 const PREFIX = 'traces_service_graph_request';
+const CONNECTION_TYPES: readonly ConnectionType[] = [ConnectionType.Direct, ConnectionType.VirtualNode, ConnectionType.MessagingSystem, ConnectionType.Database];
 
 /** One call from client to server, with what each side saw. */
 export interface CompletedEdge {
@@ -60,6 +62,8 @@ export class ServiceGraph {
   overflowEdges = 0;
   private readonly store: EdgeStore;
   private readonly series = new Map<string, EdgeSeries>();
+  /** The same series by client, server and connection type (the hot path's lookup). */
+  private readonly index = new KeyIndex<EdgeSeries>();
   private overflow: EdgeSeries | undefined;
   private readonly leSuffixes: string[];
 
@@ -95,7 +99,12 @@ export class ServiceGraph {
   expire(): void {
     this.store.expire();
     const oldest = this.options.now() - this.options.seriesExpiryMs;
-    for (const [id, s] of this.series) if (s.updatedMs < oldest) this.series.delete(id);
+    for (const [id, s] of this.series) {
+      if (s.updatedMs < oldest) {
+        this.series.delete(id);
+        this.index.delete(s.client, s.server, CONNECTION_TYPES.indexOf(s.connectionType));
+      }
+    }
     if (this.overflow && this.overflow.updatedMs < oldest) this.overflow = undefined;
   }
 
@@ -130,14 +139,17 @@ export class ServiceGraph {
       });
       return;
     }
-    const result = this.store.upsert(span.traceId + span.spanId, span.traceId, (e) => {
-      e.clientService = serviceName;
-      e.clientLatencyMs = span.durationMs;
-      e.failed ||= isError;
-      if (span.kind === SpanKind.Producer) e.connectionType = ConnectionType.MessagingSystem;
-      e.peer = attrString(span.attributes, 'peer.service') ?? attrString(span.attributes, 'server.address') ?? attrString(span.attributes, 'net.peer.name');
-    });
-    if (result === 'full') this.droppedStoreFull++;
+    const e = this.store.open(span.spanId, span.traceId);
+    if (e === undefined) {
+      this.droppedStoreFull++;
+      return;
+    }
+    e.clientService = serviceName;
+    e.clientLatencyMs = span.durationMs;
+    e.failed ||= isError;
+    if (span.kind === SpanKind.Producer) e.connectionType = ConnectionType.MessagingSystem;
+    e.peer = attrString(span.attributes, 'peer.service') ?? attrString(span.attributes, 'server.address') ?? attrString(span.attributes, 'net.peer.name');
+    this.store.settle(e);
   }
 
   private consumeServer(serviceName: string, span: Span, isError: boolean): void {
@@ -148,13 +160,17 @@ export class ServiceGraph {
       }
       return;
     }
-    const result = this.store.upsert(span.traceId + span.parentSpanId, span.traceId, (e) => {
-      e.serverService = serviceName;
-      e.serverLatencyMs = span.durationMs;
-      e.failed ||= isError;
-      if (span.kind === SpanKind.Consumer) e.connectionType = ConnectionType.MessagingSystem;
-    });
-    if (result === 'full') this.droppedStoreFull++;
+    // Keyed by the client's span ID, which is the server span's parent.
+    const e = this.store.open(span.parentSpanId, span.traceId);
+    if (e === undefined) {
+      this.droppedStoreFull++;
+      return;
+    }
+    e.serverService = serviceName;
+    e.serverLatencyMs = span.durationMs;
+    e.failed ||= isError;
+    if (span.kind === SpanKind.Consumer) e.connectionType = ConnectionType.MessagingSystem;
+    this.store.settle(e);
   }
 
   private complete(e: PendingEdge, client: string, server: string, connectionType: ConnectionType): void {
@@ -171,8 +187,7 @@ export class ServiceGraph {
   }
 
   private record(edge: CompletedEdge): void {
-    const id = `${edge.client}\u001f${edge.server}\u001f${edge.connectionType}`;
-    let s = this.series.get(id);
+    let s = this.lookup(edge.client, edge.server, edge.connectionType);
     if (!s) {
       if (this.series.size >= this.options.cardinalityLimit) {
         this.overflowEdges++;
@@ -180,7 +195,8 @@ export class ServiceGraph {
       } else {
         const labels = labelPairs([['client', edge.client], ['server', edge.server], ['connection_type', edge.connectionType]]);
         s = this.newSeries(labels, edge.client, edge.server, edge.connectionType);
-        this.series.set(id, s);
+        this.series.set(`${edge.client}\u001f${edge.server}\u001f${edge.connectionType}`, s);
+        this.index.set(edge.client, edge.server, CONNECTION_TYPES.indexOf(edge.connectionType), s);
       }
     }
     s.total++;
@@ -189,6 +205,11 @@ export class ServiceGraph {
     if (edge.clientLatencyMs !== undefined) s.clientLatency.observe(edge.clientLatencyMs);
     s.updatedMs = this.options.now();
     this.options.onEdge?.(edge);
+  }
+
+  /** The series of an edge, found without building its string key. */
+  private lookup(client: string, server: string, connectionType: ConnectionType): EdgeSeries | undefined {
+    return this.index.get(client, server, CONNECTION_TYPES.indexOf(connectionType));
   }
 
   private newSeries(labels: string, client: string, server: string, connectionType: ConnectionType): EdgeSeries {

@@ -1,11 +1,16 @@
-import type { Span } from '../../model/trace.ts';
+import { SpanKind, StatusCode, type Span } from '../../model/trace.ts';
 import { ExplicitHistogram } from '../histogram.ts';
+import { KeyIndex } from '../key-index.ts';
 import { familyHeader, labelPairs, leSuffixesSeconds, pushHistogramSeconds } from '../exposition/prometheus-text.ts';
-import { spanKindLabel, statusLabel } from './labels.ts';
+import { STATUS_CODE_LABEL, spanKindLabel, statusLabel } from './labels.ts';
 
 export const CALLS_METRIC = 'traces_span_metrics_calls_total';
 export const DURATION_METRIC = 'traces_span_metrics_duration_seconds';
 export const OVERFLOW_LABELS = 'otel_metric_overflow="true"';
+
+const KIND_SLOTS = SpanKind.Consumer + 1;
+const STATUS_ERROR = STATUS_CODE_LABEL[StatusCode.Error];
+const STATUS_OK = STATUS_CODE_LABEL[StatusCode.Ok];
 
 export interface SpanMetricsOptions {
   boundsMs: readonly number[];
@@ -18,6 +23,10 @@ export interface SpanMetricsOptions {
 interface SpanSeries {
   /** Rendered label pairs, computed once. */
   labels: string;
+  /** Where the series sits in the index. */
+  service: string;
+  spanName: string;
+  slot: number;
   calls: number;
   duration: ExplicitHistogram;
   updatedMs: number;
@@ -33,6 +42,8 @@ export class SpanMetrics {
   /** Spans recorded into the overflow series because the limit was reached. */
   overflowSpans = 0;
   private readonly series = new Map<string, SpanSeries>();
+  /** The same series by service, span name and kind/status slot (the hot path's lookup). */
+  private readonly index = new KeyIndex<SpanSeries>();
   private overflow: SpanSeries | undefined;
   private readonly leSuffixes: string[];
 
@@ -47,15 +58,17 @@ export class SpanMetrics {
   record(serviceName: string, span: Span, isError: boolean, nowMs: number): void {
     const kind = spanKindLabel(span.kind);
     const status = statusLabel(span.statusCode, isError);
-    const id = `${serviceName}\u001f${span.name}\u001f${kind}\u001f${status}`;
-    let s = this.series.get(id);
+    // The kind and status labels, as one small number: the index's slot.
+    const slot = KIND_SLOTS * (status === STATUS_ERROR ? 2 : status === STATUS_OK ? 1 : 0) + (span.kind >= 0 && span.kind <= SpanKind.Consumer ? span.kind : 0);
+    let s = this.index.get(serviceName, span.name, slot);
     if (!s) {
       if (this.series.size >= this.options.cardinalityLimit) {
         this.overflowSpans++;
-        s = this.overflow ??= this.newSeries(OVERFLOW_LABELS);
+        s = this.overflow ??= this.newSeries(OVERFLOW_LABELS, serviceName, span.name, slot);
       } else {
-        s = this.newSeries(labelPairs([['service_name', serviceName], ['span_name', span.name], ['span_kind', kind], ['status_code', status]]));
-        this.series.set(id, s);
+        s = this.newSeries(labelPairs([['service_name', serviceName], ['span_name', span.name], ['span_kind', kind], ['status_code', status]]), serviceName, span.name, slot);
+        this.series.set(`${serviceName}\u001f${span.name}\u001f${kind}\u001f${status}`, s);
+        this.index.set(serviceName, span.name, slot, s);
       }
     }
     s.calls++;
@@ -70,6 +83,7 @@ export class SpanMetrics {
     for (const [id, s] of this.series) {
       if (s.updatedMs < oldest) {
         this.series.delete(id);
+        this.index.delete(s.service, s.spanName, s.slot);
         removed++;
       }
     }
@@ -88,7 +102,7 @@ export class SpanMetrics {
     }
   }
 
-  private newSeries(labels: string): SpanSeries {
-    return { labels, calls: 0, duration: new ExplicitHistogram(this.options.boundsMs), updatedMs: 0 };
+  private newSeries(labels: string, service: string, spanName: string, slot: number): SpanSeries {
+    return { labels, service, spanName, slot, calls: 0, duration: new ExplicitHistogram(this.options.boundsMs), updatedMs: 0 };
   }
 }

@@ -41,6 +41,8 @@ export interface OperationInfo {
 
 const KIND_NAMES = ['', 'internal', 'server', 'client', 'producer', 'consumer'];
 
+type SeenOperation = OperationInfo & { lastSeenMs: number };
+
 export function jaegerSpanKind(kind: number): string {
   return KIND_NAMES[kind] ?? '';
 }
@@ -49,10 +51,10 @@ export class RecentTraceStore {
   private readonly traces = new Map<string, StoredTrace>();
   /** service -> trace IDs with a span of that service. */
   private readonly byService = new Map<string, Set<string>>();
-  /** service \0 span name -> trace IDs. */
-  private readonly byOperation = new Map<string, Set<string>>();
-  /** service -> kind \0 span name -> operation, last seen (platform clock). */
-  private readonly operationsSeen = new Map<string, Map<string, OperationInfo & { lastSeenMs: number }>>();
+  /** service -> span name -> trace IDs (nested, so no key is built per span). */
+  private readonly byOperation = new Map<string, Map<string, Set<string>>>();
+  /** service -> span name -> operation by span kind, last seen (platform clock). */
+  private readonly operationsSeen = new Map<string, Map<string, Array<SeenOperation | undefined>>>();
   private spans = 0;
 
   constructor(private readonly opts: TraceStoreOptions) {}
@@ -89,13 +91,15 @@ export class RecentTraceStore {
     const ops = this.operationsSeen.get(service);
     if (!ops) return [];
     const out: OperationInfo[] = [];
-    for (const op of ops.values()) if (spanKind === undefined || op.spanKind === spanKind) out.push({ name: op.name, spanKind: op.spanKind });
+    for (const byKind of ops.values()) {
+      for (const op of byKind) if (op !== undefined && (spanKind === undefined || op.spanKind === spanKind)) out.push({ name: op.name, spanKind: op.spanKind });
+    }
     return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.spanKind < b.spanKind ? -1 : 1));
   }
 
   /** Traces with at least one span matching every condition, newest first. */
   search(q: TraceQuery): StoredTrace[] {
-    const ids = q.operation !== undefined ? this.byOperation.get(`${q.service}\u0000${q.operation}`) : this.byService.get(q.service);
+    const ids = q.operation !== undefined ? this.byOperation.get(q.service)?.get(q.operation) : this.byService.get(q.service);
     if (!ids) return [];
     const found: StoredTrace[] = [];
     for (const id of ids) {
@@ -127,14 +131,21 @@ export class RecentTraceStore {
     t.startMs = Math.min(t.startMs, span.startTimeUnixMs);
     t.endMs = Math.max(t.endMs, span.startTimeUnixMs + span.durationMs);
     addTo(this.byService, service, span.traceId);
-    addTo(this.byOperation, `${service}\u0000${span.name}`, span.traceId);
+    let byName = this.byOperation.get(service);
+    if (!byName) this.byOperation.set(service, (byName = new Map()));
+    addTo(byName, span.name, span.traceId);
     let ops = this.operationsSeen.get(service);
     if (!ops) this.operationsSeen.set(service, (ops = new Map()));
-    const kind = jaegerSpanKind(span.kind);
-    const opKey = `${kind}\u0000${span.name}`;
-    const op = ops.get(opKey);
+    let byKind = ops.get(span.name);
+    if (!byKind) ops.set(span.name, (byKind = []));
+    // Kinds the decoders let through are 0..5; anything else shares slot 0 with '' as Jaeger has no name for it.
+    const k = span.kind >= 0 && span.kind < KIND_NAMES.length ? span.kind : 0;
+    const op = byKind[k];
     if (op) op.lastSeenMs = nowMs;
-    else ops.set(opKey, { name: span.name, spanKind: kind, lastSeenMs: nowMs });
+    else {
+      while (byKind.length <= k) byKind.push(undefined);
+      byKind[k] = { name: span.name, spanKind: jaegerSpanKind(span.kind), lastSeenMs: nowMs };
+    }
   }
 
   /** Drops traces past maxAgeMs even when nothing new arrives (called on a timer). */
@@ -151,7 +162,16 @@ export class RecentTraceStore {
       this.opts.onDrop?.(tooOld ? 'age' : 'capacity', t.spans.length);
     }
     for (const [service, ops] of this.operationsSeen) {
-      for (const [k, op] of ops) if (op.lastSeenMs < cutoff) ops.delete(k);
+      for (const [name, byKind] of ops) {
+        let left = 0;
+        for (let k = 0; k < byKind.length; k++) {
+          const op = byKind[k];
+          if (op === undefined) continue;
+          if (op.lastSeenMs < cutoff) byKind[k] = undefined;
+          else left++;
+        }
+        if (left === 0) ops.delete(name);
+      }
       if (ops.size === 0) this.operationsSeen.delete(service);
     }
   }
@@ -162,7 +182,11 @@ export class RecentTraceStore {
     for (const s of t.spans) {
       const service = s.resource.serviceName;
       removeFrom(this.byService, service, t.traceId);
-      removeFrom(this.byOperation, `${service}\u0000${s.span.name}`, t.traceId);
+      const byName = this.byOperation.get(service);
+      if (byName) {
+        removeFrom(byName, s.span.name, t.traceId);
+        if (byName.size === 0) this.byOperation.delete(service);
+      }
     }
   }
 }
