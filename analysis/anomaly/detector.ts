@@ -49,7 +49,7 @@ export class SeriesDetector {
   private readonly peakDecay: number;
 
   constructor(private readonly c: DetectorConfig) {
-    const base = { maxSlots: c.maxSeasonSlots, levelAlpha: c.levelAlpha, seasonAlpha: c.seasonAlpha, scaleAlpha: c.scaleAlpha, minSlotVisits: 2, interpolate: false };
+    const base = { maxSlots: c.maxSeasonSlots, levelAlpha: c.levelAlpha, seasonAlpha: c.seasonAlpha, scaleAlpha: c.scaleAlpha, minSlotVisits: 2 };
     this.models = [new LevelModel({ ...base, periodMs: 0 })];
     for (const h of c.seasonalPeriodsHours) this.models.push(new LevelModel({ ...base, periodMs: h * 3_600_000 }));
     // All tail models of the series live in one array (less per-object overhead).

@@ -15,8 +15,6 @@ export interface LevelModelOptions {
   seasonAlpha: number;
   /** EWMA weight of the residual scale. */
   scaleAlpha: number;
-  /** Interpolate the profile between slot centres instead of stepping at slot edges. */
-  interpolate: boolean;
   /** A slot needs this many visits before its profile is trusted. */
   minSlotVisits: number;
 }
@@ -26,13 +24,15 @@ export class LevelModel {
   private started = false;
   private slotMs = 0;
   private season: Float32Array | undefined;
-  private visits: Uint16Array | undefined;
+  private visits: Uint8Array | undefined;
   private readySlots = 0;
   /** EWMA of |residual|: the scale that turns residuals into z-scores. */
   scale = 0;
   /** Long-run EWMA of |residual|, used to compare models. */
   fitError = 0;
   private updates = 0;
+  private cachedT = Number.NaN;
+  private cachedSlot = 0;
 
   constructor(private readonly o: LevelModelOptions) {}
 
@@ -47,7 +47,7 @@ export class LevelModel {
     if (slots < 12) return false;
     this.slotMs = this.o.periodMs / slots;
     this.season = new Float32Array(slots);
-    this.visits = new Uint16Array(slots);
+    this.visits = new Uint8Array(slots);
     return true;
   }
 
@@ -60,29 +60,35 @@ export class LevelModel {
     return this.season === undefined ? this.started : this.readySlots === this.season.length;
   }
 
+  /** The slot of `tMs`; the last answer is cached (forecast and update ask for the same time). */
   private slot(tMs: number): number {
+    if (tMs === this.cachedT) return this.cachedSlot;
     const p = this.o.periodMs;
-    const s = Math.floor((((tMs % p) + p) % p) / this.slotMs);
-    return s < this.season!.length ? s : this.season!.length - 1;
+    const n = this.season!.length;
+    let s = Math.floor((((tMs % p) + p) % p) / this.slotMs);
+    if (s >= n) s = n - 1;
+    this.cachedT = tMs;
+    this.cachedSlot = s;
+    return s;
   }
 
-  /** Level plus the profile interpolated between slot centres (no steps at slot edges). */
+  /**
+   * Level plus the profile's value for the slot of `tMs`; while that slot is
+   * unlearned, the neighbouring slot nearer to `tMs` stands in.
+   */
   forecast(tMs: number): number {
     const season = this.season;
     if (!season) return this.level;
     const n = season.length;
     const p = this.o.periodMs;
     const pos = (((tMs % p) + p) % p) / this.slotMs - 0.5;
-    const f = pos - Math.floor(pos);
     const s0 = (Math.floor(pos) + n) % n;
     const s1 = s0 + 1 === n ? 0 : s0 + 1;
-    const ok0 = this.visits![s0] >= this.o.minSlotVisits;
-    const ok1 = this.visits![s1] >= this.o.minSlotVisits;
-    if (ok0 && ok1 && this.o.interpolate) return this.level + (1 - f) * season[s0] + f * season[s1];
-    if (ok0 && ok1) return this.level + season[f < 0.5 ? s0 : s1];
-    if (ok0) return this.level + season[s0];
-    if (ok1) return this.level + season[s1];
-    return this.level;
+    const near = pos - Math.floor(pos) < 0.5 ? s0 : s1;
+    const min = this.o.minSlotVisits;
+    if (this.visits![near] >= min) return this.level + season[near];
+    const other = near === s0 ? s1 : s0;
+    return this.visits![other] >= min ? this.level + season[other] : this.level;
   }
 
   /** Learns from a point; `floor` is the residual resolution (see the detector). */
@@ -109,7 +115,7 @@ export class LevelModel {
     this.level += this.o.levelAlpha * (x - seasonal - this.level);
     const g = v === 0 ? 1 : Math.max(this.o.seasonAlpha, 1 / (v + 1));
     this.season[s] = seasonal + g * (x - this.level - seasonal);
-    if (v < 65535) {
+    if (v < 255) {
       this.visits![s] = v + 1;
       if (v + 1 === this.o.minSlotVisits) this.readySlots++;
     }
