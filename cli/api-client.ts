@@ -30,7 +30,13 @@ export class ApiClient {
       throw new FaultlineError(ErrorCode.Unavailable, `cannot reach ${this.base}: ${errorMessage(err)} (is faultline up running? give --api URL)`);
     }
     const text = await res.text();
-    const parsed = text ? (JSON.parse(text) as T & { error?: string }) : ({} as T & { error?: string });
+    let parsed: T & { error?: string };
+    try {
+      parsed = text ? (JSON.parse(text) as T & { error?: string }) : ({} as T & { error?: string });
+    } catch {
+      // Not Faultline's API answering (a proxy's error page, a wrong --api port).
+      throw new FaultlineError(ErrorCode.Unavailable, `${this.base}${path} answered HTTP ${res.status} with something that is not JSON: ${text.slice(0, 200)} (is --api the Faultline API?)`);
+    }
     if (res.status === 401) {
       throw new FaultlineError(ErrorCode.Unauthorized, `${parsed.error ?? 'unauthorized'}: give --token, set FAULTLINE_TOKEN, or --data-dir pointing at the data directory of faultline up (it writes operator.token there)`);
     }

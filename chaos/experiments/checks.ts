@@ -34,8 +34,10 @@ export function describeCheck(check: Check): string {
 }
 
 /**
- * Evaluates one check. An SLO or signal without data holds (no traffic is
- * not evidence of harm) but says so; an unknown SLO and a failed probe do not.
+ * Evaluates one check. An SLO or a signal with only an upper bound holds
+ * without data (no traffic is not evidence of harm) but says so; a lower
+ * bound (`above`) cannot be shown without data, so it does not hold then;
+ * an unknown SLO and a failed probe do not hold either.
  */
 export async function evaluateCheck(check: Check, sources: SteadyStateSources): Promise<CheckResult> {
   const name = describeCheck(check);
@@ -49,7 +51,7 @@ export async function evaluateCheck(check: Check, sources: SteadyStateSources): 
   if ('signal' in check) {
     const c = check.signal;
     const value = sources.signal(c.service, c.signal, c.operation, durationMs(c.window));
-    if (value === null) return { check: name, value: null, holds: true, error: 'no data in the window' };
+    if (value === null) return { check: name, value: null, holds: c.above === undefined, error: 'no data in the window' };
     const holds = (c.below === undefined || value < c.below) && (c.above === undefined || value > c.above);
     return { check: name, value, holds };
   }

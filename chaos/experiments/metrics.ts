@@ -12,6 +12,24 @@ export interface ChaosMetrics {
   resilienceScenario: Gauge<'scenario'>;
 }
 
+/**
+ * Marks a run's faults as applied on the active gauge and returns the undo.
+ * Runs sharing the labels (the same experiment twice under
+ * concurrencyPolicy Allow) keep the series at 1 until the last one ends.
+ */
+export function markActive(metrics: ChaosMetrics, labels: { experiment: string; fault: string; service: string }): () => void {
+  const key = `${labels.experiment}\u0000${labels.fault}\u0000${labels.service}`;
+  activeCounts.set(key, (activeCounts.get(key) ?? 0) + 1);
+  metrics.active.set(labels, 1);
+  return () => {
+    const left = (activeCounts.get(key) ?? 1) - 1;
+    if (left > 0) return void activeCounts.set(key, left);
+    activeCounts.delete(key);
+    metrics.active.remove(labels);
+  };
+}
+const activeCounts = new Map<string, number>();
+
 export function createChaosMetrics(registry: Registry): ChaosMetrics {
   return {
     active: new Gauge({

@@ -1,20 +1,17 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { PlatformContext, PlatformPart } from '../../platform/part.ts';
 import { AgentClient } from '../agent/client.ts';
 import { AuditLog } from '../audit/audit-log.ts';
 import { Governor } from '../governor/governor.ts';
 import { AgentFaultExecutor } from './agent-executor.ts';
 import { registerChaosRoutes } from './api.ts';
+import { loadExperimentDir } from './experiment-dir.ts';
 import { createChaosMetrics } from './metrics.ts';
 import { platformSources } from './platform-sources.ts';
 import { recordScore, resilienceScores } from './resilience.ts';
 import type { RunRecord } from './run-record.ts';
 import { RunStore } from './run-store.ts';
 import { ChaosService } from './service.ts';
-import { parseExperiment } from './spec.ts';
 
 /** How long runs in this process get to revert their faults on shutdown. */
 const SHUTDOWN_REVERT_MS = 5000;
@@ -32,6 +29,8 @@ export function experimentsPart(): PlatformPart {
     name: 'experiments',
     async start(ctx: PlatformContext) {
       const config = ctx.config.experiments;
+      // GitOps files are checked before anything starts: a bad one stops start-up, naming it.
+      const files = config.dir ? loadExperimentDir(config.dir) : [];
       const metrics = createChaosMetrics(ctx.registry);
       client = new AgentClient(ctx.redisUrl);
       const store = new RunStore(ctx.redis);
@@ -61,20 +60,28 @@ export function experimentsPart(): PlatformPart {
         ownerId: `${hostname()}:${process.pid}`,
         onRunFinished: (run) => updateScores(run),
       });
-      const interrupted = await store.markInterrupted();
-      for (const run of interrupted) ctx.logger.warn({ run: run.id, experiment: run.experiment }, 'run recorded as interrupted: the process running it stopped');
+      // Runs whose process died (its owner lease ended) are recorded as interrupted,
+      // at start-up and then every few seconds, whichever process notices first.
+      const sweep = async () => {
+        for (const run of await store.markInterrupted()) {
+          ctx.logger.warn({ run: run.id, experiment: run.experiment }, 'run recorded as interrupted: the process running it stopped');
+          metrics.runs.inc({ experiment: run.experiment, verdict: 'interrupted' });
+          await audit.append({ who: 'recovery', action: 'interrupted', experiment: run.experiment, runId: run.id, targets: run.targets, result: 'interrupted', detail: run.reason });
+        }
+      };
+      await sweep();
       await updateScores();
       service.scheduler.start(config.workerConcurrency);
-      if (config.dir) {
-        for (const file of readdirSync(config.dir).filter((f) => /\.ya?ml$|\.json$/.test(f)).sort()) {
-          const experiment = parseExperiment(parseYaml(readFileSync(join(config.dir, file), 'utf8')), join(config.dir, file));
-          if (experiment.spec.schedule) await service.scheduler.schedule(experiment, `file:${file}`);
-        }
+      for (const f of files) {
+        if (f.experiment.spec.schedule) await service.scheduler.schedule(f.experiment, `file:${f.path}`);
       }
       registerChaosRoutes(ctx.api.app, { service, store, audit, tokens: ctx.auth, redis: ctx.redis, config });
       // Anomaly events name the experiments active on a service at a time.
       let recent: RunRecord[] = [];
-      const reload = () => void store.list({ limit: 200 }).then((r) => { recent = r; }, () => {});
+      const reload = () => {
+        void store.list({ limit: 200 }).then((r) => { recent = r; }, () => {});
+        sweep().catch((err: unknown) => ctx.logger.warn({ err }, 'interrupted-run sweep failed'));
+      };
       reload();
       refresh = setInterval(reload, 5000);
       refresh.unref();

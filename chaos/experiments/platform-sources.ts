@@ -33,11 +33,20 @@ export function platformSources(ctx: PlatformContext, now: () => number = Date.n
     signal(service, signal: Signal, operation, windowMs) {
       const store = series();
       if (!store) return null;
-      const matches = store
-        .query({ service, signal, ...(operation ? { operation } : {}) }, now() - windowMs)
-        .filter((s) => s.key.edge === undefined && s.key.instance === undefined && s.key.operation === operation);
-      const values = matches.flatMap((s) => s.points.map(([, v]) => v)).filter((v) => Number.isFinite(v));
-      return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
+      // Points are whole steps (analysis.stepMs), recorded when a step closes:
+      // take the steps that overlap the window, and at least the latest
+      // closed one, so a window shorter than a step still reads a value.
+      const overlapFromMs = now() - windowMs - store.stepMs;
+      const points = store
+        .query({ service, signal, ...(operation ? { operation } : {}) }, overlapFromMs - 2 * store.stepMs)
+        .filter((s) => s.key.edge === undefined && s.key.instance === undefined && s.key.operation === operation)
+        .flatMap((s) => s.points)
+        .filter(([, v]) => Number.isFinite(v))
+        .sort((a, b) => a[0] - b[0]);
+      if (points.length === 0) return null;
+      const inWindow = points.filter(([atMs]) => atMs >= overlapFromMs);
+      const values = (inWindow.length > 0 ? inWindow : points.slice(-1)).map(([, v]) => v);
+      return values.reduce((a, b) => a + b, 0) / values.length;
     },
   };
 }

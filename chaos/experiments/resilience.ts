@@ -9,9 +9,13 @@ export interface ResilienceScore {
   passed: number;
 }
 
-/** Runs that tested something: faults were applied and a verdict reached on the system. */
+/**
+ * Runs that tested something: faults were applied and the system earned a
+ * verdict. A run an operator (or a global halt, or a shutdown) stopped says
+ * nothing about the system, nor does an error or an interrupted run.
+ */
 export function counts(run: RunRecord): boolean {
-  return run.applied === true && (run.status === 'passed' || run.status === 'failed' || run.status === 'aborted');
+  return run.applied === true && run.haltedBy === undefined && (run.status === 'passed' || run.status === 'failed' || run.status === 'aborted');
 }
 
 /**

@@ -28,7 +28,10 @@ export interface RunRecord {
   /** For progressive runs: the step reached (1-based) of how many, and its percentage. */
   step?: { reached: number; of: number; percent: number };
   timeline: TimelineEvent[];
-  signals: { before: CheckResult[]; during: CheckResult[][]; after: CheckResult[] };
+  /** Hypothesis values before, during (samples) and after; dry runs also show the abort conditions now. */
+  signals: { before: CheckResult[]; during: CheckResult[][]; after: CheckResult[]; abort?: CheckResult[] };
+  /** Who halted the run (a token name, 'global halt' or 'shutdown'), when it was halted. */
+  haltedBy?: string;
   createdAtMs: number;
   startedAtMs?: number;
   endedAtMs?: number;

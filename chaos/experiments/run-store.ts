@@ -61,7 +61,8 @@ export class RunStore {
     const marked: RunRecord[] = [];
     for (const run of await this.list({ limit: 1000 })) {
       if (isFinished(run.status)) continue;
-      if ((await this.redis.exists(chaosKeys.runOwner(run.id))) === 1) continue;
+      // Taking the ended owner lease claims the run, so of several processes sweeping only one marks it.
+      if ((await this.redis.set(chaosKeys.runOwner(run.id), 'recovery', 'PX', 60_000, 'NX')) !== 'OK') continue;
       run.status = 'interrupted';
       run.reason = 'the process running it stopped; its faults were reverted when their leases ended';
       run.endedAtMs = this.now();

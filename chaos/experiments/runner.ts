@@ -7,7 +7,7 @@ import type { Governor } from '../governor/governor.ts';
 import { evaluateAll, type CheckResult, type SteadyStateSources } from './checks.ts';
 import type { FaultExecutor, TargetInstance } from './executor.ts';
 import { chaosKeys } from './keys.ts';
-import type { ChaosMetrics } from './metrics.ts';
+import { markActive, type ChaosMetrics } from './metrics.ts';
 import { MAX_DURING_SAMPLES, type RunRecord, type Verdict } from './run-record.ts';
 import type { RunStore } from './run-store.ts';
 import { durationMs, type Experiment } from './spec.ts';
@@ -40,7 +40,7 @@ export interface RunOptions {
 
 /** Thrown inside a run to end it with a verdict. */
 class Stop extends Error {
-  constructor(readonly verdict: Verdict, message: string) {
+  constructor(readonly verdict: Verdict, message: string, readonly haltedBy?: string) {
     super(message);
   }
 }
@@ -80,6 +80,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions,
   const leaseMs = durationMs(spec.leaseTtl);
   const applied: TargetInstance[] = [];
   let admitted = false;
+  let unmarkActive: (() => void) | undefined;
   const haltGeneration = await deps.redis.get(chaosKeys.haltAll);
 
   try {
@@ -92,9 +93,14 @@ export async function runExperiment(experiment: Experiment, options: RunOptions,
     run.scenario = resolved.ordered[0]?.labels.scenario;
     await mark('targets resolved', run.targets.join(', '));
     run.signals.before = await evaluateAll(spec.hypothesis, deps.sources);
+    const abortNow = await abortConditions(experiment, deps.sources);
     if (run.dryRun) {
+      run.signals.abort = abortNow;
       const held = run.signals.before.every((r) => r.holds);
-      return finish(run, held ? 'passed' : 'aborted', held ? 'dry run: nothing applied' : `dry run: steady state does not hold now: ${failing(run.signals.before)}`, now);
+      const clear = abortNow.every((r) => r.holds);
+      const reason = !held ? `dry run: steady state does not hold now: ${failing(run.signals.before)}`
+        : !clear ? `dry run: an abort condition holds now: ${failing(abortNow)}` : 'dry run: nothing applied';
+      return await finishDryRun(run, held && clear ? 'passed' : 'aborted', reason, deps, now);
     }
     const stepMs = durationMs(spec.duration) / resolved.stepCounts.length;
     run.status = 'running';
@@ -116,6 +122,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions,
         if (!run.signals.before.every((r) => r.holds)) {
           throw new Stop('aborted', `steady state did not hold before the run: ${failing(run.signals.before)}`);
         }
+        if (!abortNow.every((r) => r.holds)) throw new Stop('aborted', `an abort condition held before the run: ${failing(abortNow)}`);
         await mark('hypothesis held before');
       }
       for (const instance of wanted.filter((w) => !applied.includes(w))) {
@@ -124,23 +131,25 @@ export async function runExperiment(experiment: Experiment, options: RunOptions,
         run.applied = true;
         deps.metrics.faultsApplied.inc({ fault: run.fault });
       }
-      deps.metrics.active.set({ experiment: run.experiment, fault: run.fault, service: run.service }, 1);
+      unmarkActive ??= markActive(deps.metrics, { experiment: run.experiment, fault: run.fault, service: run.service });
       await deps.redis.hset(chaosKeys.active, run.id, JSON.stringify({ experiment: run.experiment, fault: run.fault, service: run.service }));
       if (resolved.stepPercents.length > 0) {
         run.step = { reached: step + 1, of: resolved.stepCounts.length, percent: resolved.stepPercents[step] };
       }
       await mark(`fault applied${run.step ? ` (step ${step + 1}/${resolved.stepCounts.length}, ${resolved.stepPercents[step]}%)` : ''}`, applied.map((i) => i.name).join(', '));
+      await deps.store.holdOwner(run.id, deps.ownerId, leaseMs);
       await watch(run, experiment, applied, stepMs, haltGeneration, deps, now);
     }
     return await revertAndConclude(run, experiment, applied, admitted, deps, now, 'passed', 'the hypothesis held during and after the fault');
   } catch (err) {
     const verdict: Verdict = err instanceof Stop ? err.verdict : 'error';
     const reason = errorMessage(err);
-    if (run.dryRun) return finish(run, verdict, `dry run: ${reason}`, now);
+    if (err instanceof Stop && err.haltedBy) run.haltedBy = err.haltedBy;
+    if (run.dryRun) return await finishDryRun(run, verdict, `dry run: ${reason}`, deps, now);
     if (verdict === 'error') deps.logger.error({ err, run: run.id }, 'experiment run failed');
     return await revertAndConclude(run, experiment, applied, admitted, deps, now, verdict, reason);
   } finally {
-    deps.metrics.active.remove({ experiment: run.experiment, fault: run.fault, service: run.service });
+    unmarkActive?.();
   }
 }
 
@@ -152,38 +161,65 @@ function failing(results: CheckResult[]): string {
   return results.filter((r) => !r.holds).map((r) => `${r.check} (value ${r.value ?? 'unknown'}${r.error ? `, ${r.error}` : ''})`).join('; ');
 }
 
-/** Keeps leases alive and watches for halts, violations and abort conditions. */
+/**
+ * Keeps leases alive and watches for halts, violations and abort conditions
+ * for `forMs`. Leases are renewed every third of their TTL whatever the check
+ * interval, and the checks run once more at the end, so a progressive run
+ * never widens on a step that was not checked.
+ */
 async function watch(
   run: RunRecord, experiment: Experiment, applied: TargetInstance[], forMs: number,
   haltGeneration: string | null, deps: RunnerDeps, now: () => number,
 ): Promise<void> {
   const spec = experiment.spec;
   const leaseMs = durationMs(spec.leaseTtl);
+  const renewMs = Math.max(100, Math.floor(leaseMs / 3));
   const checkMs = durationMs(spec.checkInterval);
   const pollMs = deps.haltPollMs ?? 250;
   const end = now() + forMs;
   let nextCheck = now() + checkMs;
-  while (now() < end) {
+  let nextRenew = now() + renewMs;
+  for (let last = false; !last;) {
     await sleep(Math.min(pollMs, Math.max(0, end - now())));
+    last = now() >= end;
     const [all, one] = await deps.redis.mget(chaosKeys.haltAll, chaosKeys.haltRun(run.id));
-    if (all !== haltGeneration) throw new Stop('aborted', 'halted: global chaos halt');
-    if (one !== null) throw new Stop('aborted', `halted by ${one}`);
-    if (now() < nextCheck) continue;
+    if (all !== haltGeneration) throw new Stop('aborted', 'halted: global chaos halt', 'global halt');
+    if (one !== null) throw new Stop('aborted', `halted by ${one}`, one);
+    if (now() >= nextRenew) {
+      nextRenew = now() + renewMs;
+      await deps.store.holdOwner(run.id, deps.ownerId, leaseMs);
+      if (!(await deps.governor.renew(run.id, run.service, leaseMs))) throw new Stop('error', 'lost the governor admission (lease ended)');
+      for (const instance of applied) await deps.executor.renew(instance, faultId(run, instance), leaseMs);
+    }
+    if (now() < nextCheck && !last) continue;
     nextCheck = now() + checkMs;
-    await deps.store.holdOwner(run.id, deps.ownerId, leaseMs);
-    if (!(await deps.governor.renew(run.id, run.service, leaseMs))) throw new Stop('error', 'lost the governor admission (lease ended)');
-    for (const instance of applied) await deps.executor.renew(instance, faultId(run, instance), leaseMs);
     const results = await evaluateAll(spec.hypothesis, deps.sources);
     if (run.signals.during.length >= MAX_DURING_SAMPLES) run.signals.during.splice(1, 1);
     run.signals.during.push(results);
     if (!results.every((r) => r.holds)) throw new Stop('failed', `hypothesis violated: ${failing(results)}`);
-    const abortChecks = await evaluateAll(spec.abort.checks, deps.sources);
+    const abortChecks = await abortConditions(experiment, deps.sources);
     if (!abortChecks.every((r) => r.holds)) throw new Stop('aborted', `abort condition: ${failing(abortChecks)}`);
-    for (const a of spec.abort.sloAlerts) {
-      if (deps.sources.sloAlertFiring(a.slo, a.severity)) throw new Stop('aborted', `abort condition: ${a.severity} alert firing on SLO ${a.slo}`);
-    }
     await deps.store.save(run);
   }
+}
+
+/**
+ * The abort conditions as check results: each abort check, and for each
+ * listed SLO whether an alert of that severity is firing (holds = not firing).
+ */
+async function abortConditions(experiment: Experiment, sources: SteadyStateSources): Promise<CheckResult[]> {
+  const checks = await evaluateAll(experiment.spec.abort.checks, sources);
+  const alerts = experiment.spec.abort.sloAlerts.map((a): CheckResult => {
+    const firing = sources.sloAlertFiring(a.slo, a.severity);
+    return { check: `no ${a.severity} alert on SLO ${a.slo}`, value: firing ? 1 : 0, holds: !firing, ...(firing ? { error: `a ${a.severity} alert is firing` } : {}) };
+  });
+  return [...checks, ...alerts];
+}
+
+async function finishDryRun(run: RunRecord, verdict: Verdict, reason: string, deps: RunnerDeps, now: () => number): Promise<RunRecord> {
+  finish(run, verdict, reason, now);
+  await deps.audit.append({ who: run.who, action: 'dry-run', experiment: run.experiment, targets: run.targets, result: verdict, detail: reason });
+  return run;
 }
 
 async function revertAndConclude(

@@ -24,7 +24,8 @@ export class ChaosService {
   async start(experiment: Experiment, who: string): Promise<{ runId: string }> {
     const runId = newRunId(experiment.metadata.name, (this.deps.now ?? Date.now)());
     await this.deps.audit.append({ who, action: 'run-requested', experiment: experiment.metadata.name, runId, result: 'accepted' });
-    void this.runToEnd(experiment, who, undefined, runId);
+    // The caller has its ID; a failure after this (Redis gone mid-run) is logged, never an unhandled rejection.
+    this.runToEnd(experiment, who, undefined, runId).catch((err: unknown) => this.deps.logger.error({ err, run: runId }, 'experiment run ended without a verdict'));
     return { runId };
   }
 
@@ -51,7 +52,12 @@ export class ChaosService {
     const runs = run ? [run] : await this.deps.store.list({ experiment: idOrName, limit: 100 });
     const running = runs.filter((r) => r.status === 'running' || r.status === 'pending');
     for (const r of running) await this.deps.redis.set(chaosKeys.haltRun(r.id), who, 'EX', 3600);
-    await this.deps.audit.append({ who, action: 'halt', experiment: run?.experiment ?? idOrName, targets: running.map((r) => r.id), result: running.length ? 'halting' : 'nothing running' });
+    await this.deps.audit.append({
+      who, action: 'halt', experiment: run?.experiment ?? idOrName, runId: run?.id,
+      targets: [...new Set(running.flatMap((r) => r.targets))],
+      result: running.length ? 'halting' : 'nothing running',
+      detail: running.length ? `runs ${running.map((r) => r.id).join(', ')}` : undefined,
+    });
     return running.map((r) => r.id);
   }
 

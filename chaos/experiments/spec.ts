@@ -84,6 +84,9 @@ const selectionSchema = z
     if ((s.mode === 'percent' || s.mode === 'random-max-percent') && s.value !== undefined && s.value > 100) {
       ctx.addIssue({ code: 'custom', path: ['value'], message: 'must be at most 100 (percent)' });
     }
+    if (s.steps && s.value !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['steps'], message: 'give either value or steps (steps are percentages of the instances)' });
+    }
     if (s.steps && s.steps.some((v, i) => i > 0 && v <= s.steps![i - 1])) {
       ctx.addIssue({ code: 'custom', path: ['steps'], message: 'must increase' });
     }
