@@ -4,6 +4,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createApiServer } from './api/server.ts';
 import { TokenRegistry } from './auth/tokens.ts';
 import type { FaultlineConfig } from './config/schema.ts';
+import { ErrorCode, FaultlineError, errorMessage } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { formatHostPort } from './net.ts';
 import type { PlatformContext, PlatformPart } from './part.ts';
@@ -55,7 +56,13 @@ export async function startPlatform(config: FaultlineConfig, logger: Logger): Pr
     }
   };
   try {
-    const apiAddress = await api.listen(config.host, config.apiPort);
+    const apiAddress = await api.listen(config.host, config.apiPort).catch((err: unknown) => {
+      throw new FaultlineError(
+        ErrorCode.Unavailable,
+        `cannot listen for the HTTP API on ${formatHostPort(config.host, config.apiPort)}: ${errorMessage(err)}; choose another port with --api-port (0 picks a free one)`,
+        { cause: err },
+      );
+    });
     context.addresses.api = `http://${formatHostPort(config.host, apiAddress.port)}`;
     for (const factory of partFactories) {
       const part = factory(context);
