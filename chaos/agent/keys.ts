@@ -1,3 +1,5 @@
+import { ErrorCode, FaultlineError } from '../../platform/errors.ts';
+
 // Every Redis key and BullMQ queue name the agents use, built here only.
 
 const PREFIX = 'faultline';
@@ -13,7 +15,7 @@ export const agentKeys = {
 
 export function assertAgentName(name: string): string {
   if (!/^[A-Za-z0-9_.-]{1,100}$/.test(name)) {
-    throw new Error(`agent name "${name}": use letters, digits, '_', '.', '-' (at most 100)`);
+    throw new FaultlineError(ErrorCode.InvalidInput, `--name: agent name "${name}": use letters, digits, '_', '.', '-' (at most 100)`);
   }
   return name;
 }
