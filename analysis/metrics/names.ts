@@ -19,7 +19,7 @@ function tokens(name: string): string[] {
 
 /**
  * Prometheus family name for an OTLP metric, or '' when nothing valid is
- * left. `ratioGauge` is true for gauges (and non-monotonic sums) with unit "1".
+ * left. `ratioGauge` is true for OTLP gauges with unit "1" (not non-monotonic sums).
  */
 export function translateMetricName(otlpName: string, otlpUnit: string, kind: PromKind, isRatioGauge: boolean): TranslatedName {
   const unit = promUnit(otlpUnit);

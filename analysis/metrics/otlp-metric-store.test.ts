@@ -93,6 +93,16 @@ describe('OTLP metrics exposition', () => {
     assert.match(renderExposition(store), /^net_sent_bytes_total\{job="svc",instance="i-1"\} 5000$/m);
   });
 
+  it('adds _ratio to unit "1" gauges only, not to non-monotonic sums (as the Collector and Prometheus translate them)', () => {
+    const store = makeStore({ ms: 0 });
+    store.consume(batch('svc', 'pool.usage', '1', { type: 'gauge', points: [num(1000, 0.5)] }));
+    store.consume(batch('svc', 'queue.depth', '1', { type: 'sum', temporality: AggregationTemporality.Cumulative, isMonotonic: false, points: [num(1000, 7)] }));
+    const text = renderExposition(store);
+    assert.match(text, /^pool_usage_ratio\{job="svc",instance="i-1"\} 0\.5$/m);
+    assert.match(text, /^# TYPE queue_depth gauge$/m);
+    assert.match(text, /^queue_depth\{job="svc",instance="i-1"\} 7$/m);
+  });
+
   it('expires series, families and target_info after the TTL (fake clock)', () => {
     const clock = { ms: 0 };
     const store = makeStore(clock);

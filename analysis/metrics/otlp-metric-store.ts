@@ -110,7 +110,9 @@ export class OtlpMetricStore {
       : d.type === 'sum' ? (d.isMonotonic ? 'counter' : 'gauge')
       : d.type === 'summary' ? 'summary'
       : 'histogram';
-    const ratio = metric.unit === '1' && kind === 'gauge';
+    // `_ratio` for unit "1" OTLP gauges only: the Collector's and Prometheus'
+    // translators leave non-monotonic sums (exposed as gauges too) without it.
+    const ratio = metric.unit === '1' && d.type === 'gauge';
     const { family, reason } = this.resolve(metric, kind, ratio);
     if (!family) {
       this.opts.onDrop?.(reason ?? 'invalid_name', d.points.length);
