@@ -50,6 +50,18 @@ describe('analysis API', () => {
     assert.equal((await setup().get('/api/v1/services/web')).body.use, null);
   });
 
+  it('GET /api/v1/services/:name answers for a service that sends only metrics (USE, no spans)', async () => {
+    const instance = { service: 'db-exporter', instance: 'd1', lastSeenMs: START_MS, utilization: { cpu_utilization: 0.2 }, saturation: {}, errors: {} };
+    const { get } = setup({ forService: (name) => (name === 'db-exporter' ? [instance] : []) });
+    const { status, body } = await get('/api/v1/services/db-exporter');
+    assert.equal(status, 200);
+    assert.deepEqual(body, {
+      name: 'db-exporter', requests: 0, errors: 0, rateRps: null, errorRatio: null, p50Ms: null, p95Ms: null, p99Ms: null,
+      instances: [], lastSeenMs: START_MS, operations: [], use: [instance],
+    });
+    assert.equal((await get('/api/v1/services/nope')).status, 404);
+  });
+
   it('GET /api/v1/service-graph has nodes, edges and graph facts', async () => {
     const { get } = setup();
     const { body } = await get('/api/v1/service-graph');

@@ -22,9 +22,19 @@ export function registerAnalysisRoutes(app: Hono, { engine, use, now }: Analysis
   app.get('/api/v1/services/:name', (c) => {
     const name = c.req.param('name');
     const detail = engine.service(name);
-    if (!detail) throw new HttpError(404, `unknown service "${name}": no spans from it within the idle expiry`);
+    const useView = use()?.forService(name) ?? null;
+    if (!detail) {
+      // A service that sends metrics but no spans (a worker, an exporter) still has USE.
+      const instances = Array.isArray(useView) ? (useView as Array<{ lastSeenMs?: number }>) : [];
+      if (instances.length === 0) throw new HttpError(404, `unknown service "${name}": no spans or USE metrics from it within the idle expiry`);
+      const lastSeenMs = Math.max(...instances.map((i) => i.lastSeenMs ?? 0));
+      return c.json({
+        name, requests: 0, errors: 0, rateRps: null, errorRatio: null, p50Ms: null, p95Ms: null, p99Ms: null,
+        instances: [], lastSeenMs, operations: [], use: useView,
+      });
+    }
     const { instanceList, ...rest } = detail;
-    return c.json({ ...rest, instances: instanceList, use: use()?.forService(name) ?? null });
+    return c.json({ ...rest, instances: instanceList, use: useView });
   });
 
   app.get('/api/v1/service-graph', (c) => c.json(engine.graph()));
