@@ -108,7 +108,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions,
     for (let step = 0; step < resolved.stepCounts.length; step++) {
       const wanted = resolved.ordered.slice(0, resolved.stepCounts[step]);
       const admission = await deps.governor.admit({
-        runId: run.id, service: run.service, totalInstances: resolved.eligible.length,
+        runId: run.id, service: run.service, totalInstances: resolved.serviceInstances,
         instances: wanted.map((i) => i.name), durationMs: durationMs(spec.duration), leaseMs,
       });
       if (!admission.admitted) {
@@ -126,6 +126,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions,
         await mark('hypothesis held before');
       }
       for (const instance of wanted.filter((w) => !applied.includes(w))) {
+        await throwIfHalted(run, haltGeneration, deps);
         await deps.executor.apply(instance, spec.fault, faultId(run, instance), leaseMs);
         applied.push(instance);
         run.applied = true;
@@ -137,7 +138,9 @@ export async function runExperiment(experiment: Experiment, options: RunOptions,
         run.step = { reached: step + 1, of: resolved.stepCounts.length, percent: resolved.stepPercents[step] };
       }
       await mark(`fault applied${run.step ? ` (step ${step + 1}/${resolved.stepCounts.length}, ${resolved.stepPercents[step]}%)` : ''}`, applied.map((i) => i.name).join(', '));
+      // Applying can take a while on busy agents: extend what was taken before it.
       await deps.store.holdOwner(run.id, deps.ownerId, leaseMs);
+      if (!(await deps.governor.renew(run.id, run.service, leaseMs))) throw new Stop('error', 'lost the governor admission (lease ended)');
       await watch(run, experiment, applied, stepMs, haltGeneration, deps, now);
     }
     return await revertAndConclude(run, experiment, applied, admitted, deps, now, 'passed', 'the hypothesis held during and after the fault');
@@ -182,9 +185,7 @@ async function watch(
   for (let last = false; !last;) {
     await sleep(Math.min(pollMs, Math.max(0, end - now())));
     last = now() >= end;
-    const [all, one] = await deps.redis.mget(chaosKeys.haltAll, chaosKeys.haltRun(run.id));
-    if (all !== haltGeneration) throw new Stop('aborted', 'halted: global chaos halt', 'global halt');
-    if (one !== null) throw new Stop('aborted', `halted by ${one}`, one);
+    await throwIfHalted(run, haltGeneration, deps);
     if (now() >= nextRenew) {
       nextRenew = now() + renewMs;
       await deps.store.holdOwner(run.id, deps.ownerId, leaseMs);
@@ -201,6 +202,13 @@ async function watch(
     if (!abortChecks.every((r) => r.holds)) throw new Stop('aborted', `abort condition: ${failing(abortChecks)}`);
     await deps.store.save(run);
   }
+}
+
+/** Ends the run when it, or everything (the halt generation moved), was halted. */
+async function throwIfHalted(run: RunRecord, haltGeneration: string | null, deps: RunnerDeps): Promise<void> {
+  const [all, one] = await deps.redis.mget(chaosKeys.haltAll, chaosKeys.haltRun(run.id));
+  if (all !== haltGeneration) throw new Stop('aborted', 'halted: global chaos halt', 'global halt');
+  if (one !== null) throw new Stop('aborted', `halted by ${one}`, one);
 }
 
 /**

@@ -30,8 +30,9 @@ export class ChaosService {
   }
 
   runToEnd(experiment: Experiment, who: string, scheduledForMs?: number, runId?: string): Promise<RunRecord> {
-    const key = runId ?? `${experiment.metadata.name}-${Math.random()}`;
-    const promise = runExperiment(experiment, { who, scheduledForMs, runId }, this.deps)
+    // Keyed by run ID, so a shutdown can halt scheduled runs by their ID too.
+    const key = runId ?? newRunId(experiment.metadata.name, (this.deps.now ?? Date.now)());
+    const promise = runExperiment(experiment, { who, scheduledForMs, runId: key }, this.deps)
       .then(async (run) => {
         await this.deps.onRunFinished?.(run).catch((err: unknown) => this.deps.logger.warn({ err }, 'after-run bookkeeping failed'));
         return run;
@@ -91,6 +92,7 @@ export class ChaosService {
 
   /** On shutdown: halts this process's runs (reverting their faults) and waits for them, at most `timeoutMs`. */
   async stopLocal(timeoutMs: number): Promise<void> {
+    await this.scheduler.stopTaking();
     for (const id of this.live.keys()) await this.deps.redis.set(chaosKeys.haltRun(id), 'shutdown', 'EX', 3600);
     await Promise.race([Promise.allSettled([...this.live.values()]), new Promise((r) => setTimeout(r, timeoutMs))]);
     await this.scheduler.close();

@@ -5,6 +5,8 @@ import { seededRandom, selectionCount } from './selection.ts';
 import type { Experiment } from './spec.ts';
 
 export interface ResolvedTargets {
+  /** How many instances the service has in all: the governor's base, whatever the filters. */
+  serviceInstances: number;
   /** Every eligible instance of the service (the base of percentages). */
   eligible: TargetInstance[];
   /** The instances the run acts on, in the order progressive steps widen along. */
@@ -21,8 +23,8 @@ export interface ResolvedTargets {
  */
 export function resolveTargets(experiment: Experiment, available: TargetInstance[]): ResolvedTargets {
   const t = experiment.spec.targets;
-  const eligible = available
-    .filter((i) => i.service === t.service)
+  const ofService = available.filter((i) => i.service === t.service);
+  const eligible = ofService
     .filter((i) => !t.instances || t.instances.includes(i.name))
     .filter((i) => !t.labels || Object.entries(t.labels).every(([k, v]) => i.labels[k] === v))
     .sort((a, b) => a.name.localeCompare(b.name));
@@ -51,5 +53,5 @@ export function resolveTargets(experiment: Experiment, available: TargetInstance
     const asked = steps ? `${steps[0]}%` : `${t.selection.mode}${t.selection.value !== undefined ? ` ${t.selection.value}` : ''}`;
     throw new FaultlineError(ErrorCode.InvalidInput, `spec.targets.selection: ${asked} of ${eligible.length} instance(s) rounds down to none`);
   }
-  return { eligible, ordered: shuffled.slice(0, last), stepCounts, stepPercents };
+  return { serviceInstances: ofService.length, eligible, ordered: shuffled.slice(0, last), stepCounts, stepPercents };
 }

@@ -8,7 +8,9 @@ import type { Agent } from '../agent/agent.ts';
 import { startFaultline, type FaultlineProcess } from '../../platform/testing/faultline-process.ts';
 import { startTestRedis, type TestRedis } from '../../platform/testing/redis.ts';
 import type { RunningScenario } from '../../scenarios/runner/runner.ts';
+import { Redis } from 'ioredis';
 import type { RunRecord } from './run-record.ts';
+import { RunStore } from './run-store.ts';
 import { TOKEN, api, appliedFaults, experiment, finished, runUntilDone, sloDir, startCluster, waitFor } from './testing.ts';
 
 // What a user does with experiments, on one real platform and cluster:
@@ -302,5 +304,27 @@ describe('experiments as a user runs them', () => {
     );
     const listed = await api<{ scheduled: Array<{ name: string }> }>(base, 'GET', '/api/v1/experiments');
     assert.deepEqual(listed.body.scheduled, [], 'nothing from the bad directory was scheduled');
+  });
+
+  // Last: it stops the platform.
+  it('SIGTERM of faultline up halts its scheduled run, reverts the fault and records who stopped it', async () => {
+    const body = experiment('dir-shutdown', {
+      targets: { service: 'service-b', selection: { mode: 'one' } }, fault: { type: 'latency', latencyMs: 5 }, duration: '120s',
+      schedule: { cron: '*/2 * * * * *', startingDeadlineSeconds: 5 },
+    });
+    assert.equal((await api(base, 'POST', '/api/v1/experiments?mode=schedule', body)).status, 201);
+    await waitFor('the scheduled run applied its fault', () => (appliedFaults(cluster.run).size === 1 ? true : undefined), 30_000);
+    const stopped = await platform.stop('SIGTERM');
+    assert.equal(stopped.code, 0);
+    assert.deepEqual([...appliedFaults(cluster.run)], [], 'the fault was reverted on the way out');
+    const client = new Redis(redis.url);
+    try {
+      const runs = await new RunStore(client).list({ experiment: 'dir-shutdown' });
+      assert.equal(runs.length, 1);
+      assert.deepEqual([runs[0].status, runs[0].haltedBy, runs[0].who], ['aborted', 'shutdown', 'scheduler']);
+      assert.ok(runs[0].timeline.some((e) => e.event === 'faults reverted'));
+    } finally {
+      client.disconnect();
+    }
   });
 });

@@ -100,6 +100,10 @@ export class ExperimentScheduler {
     await this.queue.resume();
   }
 
+  /** This process takes no more scheduled runs (shutdown); the ones going on continue. */
+  async stopTaking(): Promise<void> {
+    await this.worker?.pause(true);
+  }
   async close(): Promise<void> {
     await this.worker?.close();
     await this.queue.close();

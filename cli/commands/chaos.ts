@@ -42,6 +42,7 @@ function printRun(run: RunRecord): void {
   printChecks('before', run.signals.before);
   if (run.signals.during.length) printChecks('during', run.signals.during[run.signals.during.length - 1]);
   printChecks('after ', run.signals.after);
+  printChecks('abort ', run.signals.abort ?? []);
 }
 
 export function chaosCommand(): Command {
