@@ -81,6 +81,13 @@ describe('SeriesDetector on synthetic series', () => {
     assert.ok(s[800] >= ALARM, `step scored ${s[800]}`);
   });
 
+  it('a short warm-up still has calibrated tails when it ends (a jump right after it is flagged)', () => {
+    const det = new SeriesDetector({ ...defaultDetectorConfig, warmupPoints: 20 });
+    let last = 0;
+    for (let i = 0; i <= 30; i++) last = det.update(START_MS + i * 1000, i < 30 ? 9 + (i % 4) * 0.02 : 340).score;
+    assert.ok(last >= ALARM, `jump after a short warm-up scored ${last}`);
+  });
+
   it('nothing scores during the warm-up', () => {
     const s = score(series(400, 60_000, (i) => (i === 100 ? 1e6 : 1 + (i % 3))));
     assert.equal(maxIn(s, 0, defaultDetectorConfig.warmupPoints), 0);

@@ -23,7 +23,7 @@ export interface DetectorPoint {
 }
 
 const MAX_Z = 1e6;
-/** Points before residual tails are learned: earlier scales are still settling. */
+/** Points before residual tails are learned (at most; half the warm-up if shorter): earlier scales are still settling. */
 const TAIL_START_POINTS = 30;
 
 export class SeriesDetector {
@@ -64,9 +64,12 @@ export class SeriesDetector {
     this.residuals = new Float64Array(this.models.length);
     this.zs = new Float64Array(this.models.length);
     this.sustainedNorm = Math.sqrt(c.sustainedAlpha / (2 - c.sustainedAlpha));
+    this.tailStart = Math.min(TAIL_START_POINTS, Math.floor(c.warmupPoints / 2));
     this.peakDecay = Math.pow(0.5, 1 / c.suppressHalfLifePoints);
   }
 
+  /** Points before tails learn: scales settle first, but tails must have data when the warm-up ends. */
+  private readonly tailStart: number;
   private readonly out: DetectorPoint = { score: 0, expected: 0, surprise: 0, rawScore: 0 };
   /** Surprise of each component at the last point: jump, forecast, sustained shift, range (diagnostics). */
   readonly lastSurprises = new Float64Array(4);
@@ -135,7 +138,7 @@ export class SeriesDetector {
     parts[3] = sRange;
 
     // Learn. Tails start once the scales mean something.
-    const tails = this.n >= TAIL_START_POINTS;
+    const tails = this.n >= this.tailStart;
     if (tails) this.rangeTail.update(zRange);
     this.range.update(x);
     if (!gap) {

@@ -55,7 +55,8 @@ export class TailModel {
     // z: a point twice as far out as anything recent is far rarer.
     const d = Math.min(raw - this.max, 15);
     const beyond = d > 0 ? Math.expm1(BEYOND_STEEPNESS * d) / (BEYOND_STEEPNESS * this.tailScale) : 0;
-    return -Math.log10(p) + beyond / Math.LN10;
+    // Float32 rounding can put p a hair above 1.
+    return Math.max(0, -Math.log10(p)) + beyond / Math.LN10;
   }
 
   update(raw: number): void {
