@@ -33,6 +33,12 @@ export const detectorConfigSchema = z
     suppressMargin: z.number().min(0).max(1).default(0.1),
     /** Factor applied to scores under the suppression level. Default 0.5. */
     suppressFactor: z.number().min(0).max(1).default(0.5),
+    /**
+     * Smallest residual scale as a fraction of the series' typical magnitude:
+     * changes smaller than this are never large z-scores, however steady the
+     * series was (e.g. 50 rps from a load generator). Default 0.003.
+     */
+    minRelativeScale: z.number().min(0).max(1).default(0.003),
     /** A gap is an interval longer than this many typical intervals. Default 5. */
     gapIntervals: z.number().gt(1).default(5),
   })

@@ -100,7 +100,7 @@ export class SeriesDetector {
     // Score with what earlier points taught.
     // Resolution below which residuals are not told apart: keeps scales of
     // flat or sparse series (mostly one value) from collapsing to zero.
-    const floor = Math.max(1e-9 + 1e-4 * this.magnitude, 1e-3 * this.range.width);
+    const floor = Math.max(1e-9 + this.c.minRelativeScale * this.magnitude, 1e-3 * this.range.width);
     let best = 0;
     for (let i = 1; i < this.models.length; i++) {
       const m = this.models[i];
