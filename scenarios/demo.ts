@@ -103,6 +103,8 @@ export async function startDemo(config: FaultlineConfig, logger: Logger, options
     name: e.experiment.metadata.name, raw: e.raw, cron: staggeredCron(i, everyMinutes),
   })), logger);
   const served = await servedPaths(api);
+  // The chaos CLI reads the operator token from the data directory.
+  const cliFlags = `--api ${api} --data-dir ${resolve(config.dataDir)}`;
   const { scenario } = loaded;
   const instances = scenario.spec.services.reduce((n, s) => n + s.instances, 0);
   const lines = [
@@ -120,8 +122,8 @@ export async function startDemo(config: FaultlineConfig, logger: Logger, options
     `                as files in ${resolve(outDir, 'slos')}, Prometheus rules in ${resolve(outDir, 'prometheus/rules')}`,
     ...(scheduled.length > 0
       ? [`  Chaos         ${scheduled.map((e) => `${e.name} (${e.cron})`).join(', ')}`,
-        `                follow: faultline chaos list --api ${api}; stop everything: faultline chaos halt --all --api ${api}`]
-      : [`  Chaos         no experiments scheduled; run one: faultline chaos run ${exported.experiments[0] ?? 'FILE'} --api ${api}`]),
+        `                follow: faultline chaos list ${cliFlags}; stop everything: faultline chaos halt --all ${cliFlags}`]
+      : [`  Chaos         no experiments scheduled; run one: faultline chaos run ${exported.experiments[0] ?? 'FILE'} ${cliFlags}`]),
     '',
     'Stop with Ctrl-C.',
   ];
