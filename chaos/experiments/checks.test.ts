@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { evaluateCheck, type SteadyStateSources } from './checks.ts';
+import { evaluateAbortConditions, evaluateCheck, type SteadyStateSources } from './checks.ts';
 import { checkSchema } from './spec.ts';
 
 // Fixed values stand in for the engines' figures (they are plain numbers
 // there too); the probe goes to a real HTTP server.
-const sources = (signal: number | null, burn: number | null | undefined, firing = false): SteadyStateSources => ({
+const sources = (signal: number | null, burn: number | null | undefined, firing: boolean | 'unknown SLO' = false): SteadyStateSources => ({
   sloBurnRate: () => burn,
-  sloAlertFiring: () => firing,
+  sloAlertFiring: () => (firing === 'unknown SLO' ? undefined : firing),
   signal: () => signal,
 });
 
@@ -53,5 +53,15 @@ describe('evaluateCheck', () => {
     const down = await evaluateCheck(checkSchema.parse({ httpProbe: { url: 'http://127.0.0.1:1/', timeoutMs: 500 } }), sources(null, null));
     assert.deepEqual([down.holds, down.value], [false, null]);
     assert.ok(down.error);
+  });
+
+  it('abort conditions: a firing alert and an unknown SLO both stop a run; a quiet SLO does not', async () => {
+    const abort = { sloAlerts: [{ slo: 'checkout', severity: 'page' as const }], checks: [] };
+    const quiet = await evaluateAbortConditions(abort, sources(null, null, false));
+    assert.deepEqual(quiet, [{ check: 'no page alert on SLO checkout', value: 0, holds: true }]);
+    const [firing] = await evaluateAbortConditions(abort, sources(null, null, true));
+    assert.deepEqual([firing.holds, firing.value, firing.error], [false, 1, 'a page alert is firing']);
+    const [unknown] = await evaluateAbortConditions(abort, sources(null, null, 'unknown SLO'));
+    assert.deepEqual([unknown.holds, unknown.error], [false, 'unknown SLO checkout']);
   });
 });

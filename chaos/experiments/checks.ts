@@ -1,12 +1,12 @@
 import { errorMessage } from '../../platform/errors.ts';
-import { durationMs, type Check, type Signal } from './spec.ts';
+import { durationMs, type Check, type Experiment, type Signal } from './spec.ts';
 
 /** Where steady-state checks read their values (the platform's own engines). */
 export interface SteadyStateSources {
   /** Burn rate of an SLO over a window; null without events; undefined for an unknown SLO. */
   sloBurnRate(slo: string, window: string): number | null | undefined;
-  /** Whether an alert of that severity is firing on the SLO. */
-  sloAlertFiring(slo: string, severity: 'page' | 'ticket'): boolean;
+  /** Whether an alert of that severity is firing on the SLO; undefined for an unknown SLO. */
+  sloAlertFiring(slo: string, severity: 'page' | 'ticket'): boolean | undefined;
   /** Mean of a service (or operation) signal over the last `windowMs`; null without data. */
   signal(service: string, signal: Signal, operation: string | undefined, windowMs: number): number | null;
 }
@@ -67,4 +67,20 @@ export async function evaluateCheck(check: Check, sources: SteadyStateSources): 
 
 export async function evaluateAll(checks: readonly Check[], sources: SteadyStateSources): Promise<CheckResult[]> {
   return Promise.all(checks.map((c) => evaluateCheck(c, sources)));
+}
+
+/**
+ * The abort conditions as check results: each abort check, and for each
+ * listed SLO whether an alert of that severity is firing (holds = not
+ * firing). An unknown SLO does not hold: a guard that can never fire is no guard.
+ */
+export async function evaluateAbortConditions(abort: Experiment['spec']['abort'], sources: SteadyStateSources): Promise<CheckResult[]> {
+  const checks = await evaluateAll(abort.checks, sources);
+  const alerts = abort.sloAlerts.map((a): CheckResult => {
+    const check = `no ${a.severity} alert on SLO ${a.slo}`;
+    const firing = sources.sloAlertFiring(a.slo, a.severity);
+    if (firing === undefined) return { check, value: null, holds: false, error: `unknown SLO ${a.slo}` };
+    return { check, value: firing ? 1 : 0, holds: !firing, ...(firing ? { error: `a ${a.severity} alert is firing` } : {}) };
+  });
+  return [...checks, ...alerts];
 }

@@ -28,7 +28,9 @@ export function platformSources(ctx: PlatformContext, now: () => number = Date.n
       return w ? w.burnRate : null;
     },
     sloAlertFiring(name, severity) {
-      return (slo()?.status(name)?.alerts ?? []).some((a) => a.severity === severity && a.state === 'firing');
+      const status = slo()?.status(name);
+      if (!status) return undefined;
+      return status.alerts.some((a) => a.severity === severity && a.state === 'firing');
     },
     signal(service, signal: Signal, operation, windowMs) {
       const store = series();

@@ -4,7 +4,7 @@ import { errorMessage } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Governor } from '../governor/governor.ts';
-import { evaluateAll, type CheckResult, type SteadyStateSources } from './checks.ts';
+import { evaluateAbortConditions, evaluateAll, type CheckResult, type SteadyStateSources } from './checks.ts';
 import type { FaultExecutor, TargetInstance } from './executor.ts';
 import { chaosKeys } from './keys.ts';
 import { markActive, type ChaosMetrics } from './metrics.ts';
@@ -93,7 +93,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions,
     run.scenario = resolved.ordered[0]?.labels.scenario;
     await mark('targets resolved', run.targets.join(', '));
     run.signals.before = await evaluateAll(spec.hypothesis, deps.sources);
-    const abortNow = await abortConditions(experiment, deps.sources);
+    const abortNow = await evaluateAbortConditions(experiment.spec.abort, deps.sources);
     if (run.dryRun) {
       run.signals.abort = abortNow;
       const held = run.signals.before.every((r) => r.holds);
@@ -198,7 +198,7 @@ async function watch(
     if (run.signals.during.length >= MAX_DURING_SAMPLES) run.signals.during.splice(1, 1);
     run.signals.during.push(results);
     if (!results.every((r) => r.holds)) throw new Stop('failed', `hypothesis violated: ${failing(results)}`);
-    const abortChecks = await abortConditions(experiment, deps.sources);
+    const abortChecks = await evaluateAbortConditions(experiment.spec.abort, deps.sources);
     if (!abortChecks.every((r) => r.holds)) throw new Stop('aborted', `abort condition: ${failing(abortChecks)}`);
     await deps.store.save(run);
   }
@@ -209,19 +209,6 @@ async function throwIfHalted(run: RunRecord, haltGeneration: string | null, deps
   const [all, one] = await deps.redis.mget(chaosKeys.haltAll, chaosKeys.haltRun(run.id));
   if (all !== haltGeneration) throw new Stop('aborted', 'halted: global chaos halt', 'global halt');
   if (one !== null) throw new Stop('aborted', `halted by ${one}`, one);
-}
-
-/**
- * The abort conditions as check results: each abort check, and for each
- * listed SLO whether an alert of that severity is firing (holds = not firing).
- */
-async function abortConditions(experiment: Experiment, sources: SteadyStateSources): Promise<CheckResult[]> {
-  const checks = await evaluateAll(experiment.spec.abort.checks, sources);
-  const alerts = experiment.spec.abort.sloAlerts.map((a): CheckResult => {
-    const firing = sources.sloAlertFiring(a.slo, a.severity);
-    return { check: `no ${a.severity} alert on SLO ${a.slo}`, value: firing ? 1 : 0, holds: !firing, ...(firing ? { error: `a ${a.severity} alert is firing` } : {}) };
-  });
-  return [...checks, ...alerts];
 }
 
 async function finishDryRun(run: RunRecord, verdict: Verdict, reason: string, deps: RunnerDeps, now: () => number): Promise<RunRecord> {

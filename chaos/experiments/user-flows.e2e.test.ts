@@ -239,12 +239,17 @@ describe('experiments as a user runs them', () => {
       targets: { service: 'service-a', selection: { mode: 'one' } }, fault: { type: 'latency', latencyMs: 5 }, duration: '120s',
     }));
     const following = cli(['chaos', 'run', long, ...common, '--token', TOKEN]);
-    const [list, status, noToken, viewerRun] = await Promise.all([
+    const [list, status, noToken, viewerRun, dryRun] = await Promise.all([
       cli(['chaos', 'list', ...common, '--token', TOKEN]),
       cli(['chaos', 'status', runId, ...common, '--token', TOKEN]),
       cli(['chaos', 'list', ...common]),
       cli(['chaos', 'run', ok, ...common, '--token', VIEWER_TOKEN]),
+      cli(['chaos', 'run', notSteady, '--dry-run', ...common, '--token', VIEWER_TOKEN]),
     ]);
+    assert.equal(dryRun.code, 1, 'a dry run that would not start exits 1');
+    assert.match(dryRun.stdout, /status aborted/);
+    assert.match(dryRun.stdout, /targets: service-b-\d/);
+    assert.match(dryRun.stdout, /before FAIL edge rate_rps \(10s\) < 1: \d/);
     assert.equal(list.code, 0, list.stderr);
     assert.match(list.stdout, new RegExp(`${runId}\\s+passed\\s+latency\\s+service-b`));
     assert.equal(status.code, 0, status.stderr);
