@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { loadConfig } from '../../platform/config/load.ts';
 import { loadExperimentDir } from './experiment-dir.ts';
 
 const doc = (name: string, extra = '') => `apiVersion: faultline.dev/v1
@@ -41,5 +42,13 @@ describe('loadExperimentDir', () => {
 
   it('names the setting when the directory cannot be read', () => {
     assert.throws(() => loadExperimentDir('/nonexistent/faultline-experiments'), /experiments\.dir: cannot read \/nonexistent/);
+  });
+
+  it('experiments.dir comes from --experiments-dir, FAULTLINE_EXPERIMENTS_DIR or faultline.yaml, in that order', () => {
+    const file = join(dirWith({}), 'faultline.yaml');
+    writeFileSync(file, 'experiments: { dir: from-file }\n');
+    assert.equal(loadConfig({ configPath: file, env: {} }).experiments.dir, 'from-file');
+    assert.equal(loadConfig({ configPath: file, env: { FAULTLINE_EXPERIMENTS_DIR: 'from-env' } }).experiments.dir, 'from-env');
+    assert.equal(loadConfig({ configPath: file, env: { FAULTLINE_EXPERIMENTS_DIR: 'from-env' }, flags: { 'experiments-dir': 'from-flag' } }).experiments.dir, 'from-flag');
   });
 });

@@ -26,4 +26,5 @@ export const settings: Setting[] = [
   { path: 'collector.ingestToken', flag: 'ingest-token', env: 'FAULTLINE_INGEST_TOKEN', kind: 'string', description: 'require Authorization: Bearer TOKEN on OTLP requests' },
   { path: 'collector.forwardOtlpUrl', flag: 'forward-otlp', env: 'FAULTLINE_FORWARD_OTLP', kind: 'string', description: 're-export accepted data to this OTLP/HTTP URL' },
   { path: 'slo.dir', flag: 'slo-dir', env: 'FAULTLINE_SLO_DIR', kind: 'string', description: 'directory of SLO YAML files (default: none, SLOs only from the API)' },
+  { path: 'experiments.dir', flag: 'experiments-dir', env: 'FAULTLINE_EXPERIMENTS_DIR', kind: 'string', description: 'directory of Experiment files; those with a schedule are scheduled at start-up (default: none)' },
 ];
