@@ -28,7 +28,7 @@ function procStat(pid: number): { cpuTicks: number; rssBytes: number } {
 const sink = await startTraceSink();
 const { scenario } = loadScenarioFile(resolveScenarioPath(values.scenario!));
 const startedMs = Date.now();
-const run = await startScenario(scenario, { collectorUrl: sink.url, agent: false, stateDir: '/tmp/faultline-bench-agent' }, silentLogger());
+const run = await startScenario(scenario, { collectorUrl: sink.url, agent: false, stateDir: '/tmp/faultline-bench-scenario' }, silentLogger());
 const startupMs = Date.now() - startedMs;
 await new Promise((r) => setTimeout(r, 3000));
 const pids = run.status().instances.map((i) => i.pid);

@@ -6,7 +6,7 @@ export const scenarioRunnerConfigSchema = z.object({
   collectorUrl: z.string().url().default('http://127.0.0.1:4318'),
   /** Address instances and proxies bind to. Default 127.0.0.1. */
   host: z.string().min(1).default('127.0.0.1'),
-  /** Redis for the queues and the instance registry; default: a private redis-server in a temp dir. */
+  /** Redis for the queues and the instance registry; default: a private redis-server under stateDir. */
   redisUrl: z.string().min(1).optional(),
   /** Stop after this many milliseconds; default: run until stopped. */
   durationMs: z.number().int().positive().optional(),
@@ -17,8 +17,12 @@ export const scenarioRunnerConfigSchema = z.object({
   agent: z.boolean().default(true),
   /** Agent name (its BullMQ queue is faultline-agent-<name>). Default "scenario-<scenario name>". */
   agentName: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/).optional(),
-  /** Where the agent journals what it applied, to clean up after a crash. Default ./data/agent. */
-  stateDir: z.string().min(1).default('./data/agent'),
+  /**
+   * The runner's state: the agent's journal (<stateDir>/agent) and the
+   * private Redis (<stateDir>/redis-<scenario>/redis), both cleaned up by the
+   * next run after a crash. Default ./data/scenario.
+   */
+  stateDir: z.string().min(1).default('./data/scenario'),
   /** Whether to generate load (tests of the topology alone turn it off). Default true. */
   load: z.boolean().default(true),
   restart: z.object({

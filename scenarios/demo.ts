@@ -78,7 +78,7 @@ export async function startDemo(config: FaultlineConfig, logger: Logger, options
   let run: RunningScenario;
   try {
     run = await startScenario(loaded.scenario, {
-      stateDir: resolve(config.dataDir, 'agent'), ...options.runner, collectorUrl: addresses.otlpHttp, redisUrl,
+      stateDir: resolve(config.dataDir, 'scenario'), ...options.runner, collectorUrl: addresses.otlpHttp, redisUrl,
     }, logger);
   } catch (err) {
     await platform.stop();

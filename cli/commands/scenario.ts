@@ -50,7 +50,7 @@ export function scenarioCommand(): Command {
     .option('--duration <d>', 'stop after this long, e.g. 30s, 10m (default: until SIGINT/SIGTERM)')
     .option('--redis-url <url>', "Redis for queues and the instance registry; use the platform's so chaos agents find the instances (default: a private redis-server); env REDIS_URL")
     .option('--host <address>', 'address instances bind to (default 127.0.0.1)')
-    .option('--state-dir <dir>', "where the runner's chaos agent journals applied faults (default ./data/agent)")
+    .option('--state-dir <dir>', "the runner's state: the agent's journal and a private Redis (default ./data/scenario)")
     .option('--no-agent', 'do not run a chaos agent for the instances')
     .option('--no-load', 'start the topology without the load generator')
     .option('--log-level <level>', 'log level (default info)')

@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { createAgent, type Agent } from '../../chaos/agent/agent.ts';
@@ -108,11 +107,11 @@ async function plan(
 export async function startScenario(scenario: Scenario, input: ScenarioRunnerConfigInput, logger: Logger): Promise<RunningScenario> {
   const config = scenarioRunnerConfigSchema.parse(input);
   let embedded: EmbeddedRedis | undefined;
-  let tempDir: string | undefined;
   let redisUrl = config.redisUrl;
   if (!redisUrl) {
-    tempDir = mkdtempSync(join(tmpdir(), `faultline-scenario-${scenario.metadata.name}-`));
-    embedded = await startEmbeddedRedis(tempDir, logger);
+    // A fixed place per scenario: a runner killed with SIGKILL leaves its
+    // redis-server behind, and the next run's start stops it (pid file).
+    embedded = await startEmbeddedRedis(join(config.stateDir, `redis-${scenario.metadata.name}`), logger);
     redisUrl = embedded.url;
   }
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
@@ -133,7 +132,6 @@ export async function startScenario(scenario: Scenario, input: ScenarioRunnerCon
     await Promise.allSettled([...proxies.values()].map((p) => p.close()));
     redis.disconnect();
     await embedded?.stop();
-    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     throw err;
   }
   const records = new Map<string, InstanceRecord>();
@@ -158,7 +156,6 @@ export async function startScenario(scenario: Scenario, input: ScenarioRunnerCon
     if (queues.size > 0) await redis.del(...[...queues].map((q) => queueKey(scenario.metadata.name, q))).catch(() => {});
     await redis.quit().catch(() => redis.disconnect());
     await embedded?.stop();
-    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     entry.remove();
   };
 
@@ -190,7 +187,7 @@ export async function startScenario(scenario: Scenario, input: ScenarioRunnerCon
     try {
       agent = await createAgent({
         name: config.agentName ?? `scenario-${scenario.metadata.name}`,
-        redisUrl, proxies: [...proxies.values()], logger, config: { stateDir: config.stateDir },
+        redisUrl, proxies: [...proxies.values()], logger, config: { stateDir: join(config.stateDir, 'agent') },
       });
     } catch (err) {
       await supervisor.stop();

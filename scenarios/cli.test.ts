@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { stringify } from 'yaml';
+import { commandLine, descendants } from './testing/proc.ts';
+import { startTraceSink, type TraceSink } from './testing/trace-sink.ts';
+
+// `faultline scenario run` as a user runs it: ends by itself after
+// --duration, stops on SIGINT, and when killed with SIGKILL its instances
+// exit on their own and the next run stops the Redis it left.
+
+const bin = fileURLToPath(new URL('../bin/faultline.mjs', import.meta.url));
+
+const scenario = {
+  apiVersion: 'faultline.dev/v1', kind: 'Scenario', metadata: { name: 'cli-test' },
+  spec: {
+    services: [
+      { name: 'front', instances: 2, latencyMs: { p50: 1, p99: 3 }, calls: [{ service: 'back' }] },
+      { name: 'back', latencyMs: { p50: 1, p99: 3 } },
+    ],
+    load: { service: 'front', rps: 10 },
+  },
+};
+
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+interface Runner { child: ChildProcess; output: () => string; exited: Promise<number | null> }
+
+function runScenario(dir: string, extra: string[]): Runner {
+  const child = spawn(process.execPath, [bin, 'scenario', 'run', join(dir, 'scenario.yaml'), '--state-dir', join(dir, 'state'), ...extra], {
+    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FAULTLINE_LOG_FORMAT: 'json' },
+  });
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => { output += c.toString(); });
+  child.stderr!.on('data', (c: Buffer) => { output += c.toString(); });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitFor(what: string, predicate: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('faultline scenario run', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'faultline-cli-'));
+  let sink: TraceSink;
+  const runners: Runner[] = [];
+  let baseline: number[] = [];
+  const start = (extra: string[]) => {
+    const r = runScenario(dir, ['--collector', sink.url, ...extra]);
+    runners.push(r);
+    return r;
+  };
+
+  before(async () => {
+    baseline = descendants(process.pid);
+    writeFileSync(join(dir, 'scenario.yaml'), stringify(scenario));
+    sink = await startTraceSink();
+  });
+
+  after(async () => {
+    for (const r of runners) if (r.child.exitCode === null) r.child.kill('SIGKILL');
+    await sink?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('--duration: sends spans, ends by itself with exit 0, leaves nothing', async () => {
+    const r = start(['--duration', '8s']);
+    assert.equal(await r.exited, 0, r.output());
+    assert.match(r.output(), /"msg":"scenario stopped"/);
+    const services = new Set(sink.spans.map((s) => s.service));
+    assert.ok(services.has('front') && services.has('back'), `spans from ${[...services].join(', ')}`);
+    const left = descendants(process.pid).filter((pid) => !baseline.includes(pid));
+    assert.deepEqual(left.map((pid) => `${pid} ${commandLine(pid)}`), []);
+  });
+
+  it('SIGINT stops it with exit 0 and nothing left', async () => {
+    const r = start([]);
+    await waitFor('the scenario to start', () => r.output().includes('"msg":"scenario started"'), 30_000);
+    r.child.kill('SIGINT');
+    assert.equal(await r.exited, 0, r.output());
+    const left = descendants(process.pid).filter((pid) => !baseline.includes(pid));
+    assert.deepEqual(left.map((pid) => `${pid} ${commandLine(pid)}`), []);
+  });
+
+  it('after SIGKILL the instances exit by themselves, and the next run stops the Redis left behind', async () => {
+    const r = start([]);
+    await waitFor('the scenario to start', () => r.output().includes('"msg":"scenario started"'), 30_000);
+    const children = descendants(r.child.pid!);
+    const pidFile = join(dir, 'state', 'redis-cli-test', 'redis', 'redis.pid');
+    const redisPid = Number(readFileSync(pidFile, 'utf8').trim());
+    const instances = children.filter((pid) => pid !== redisPid && commandLine(pid).startsWith(process.execPath));
+    assert.equal(instances.length, 3, children.map((pid) => `${pid} ${commandLine(pid)}`).join('\n'));
+    r.child.kill('SIGKILL');
+    await r.exited;
+    await waitFor('every instance to exit once its supervisor is gone', () => instances.every((pid) => !alive(pid)), 10_000);
+    assert.ok(alive(redisPid), 'the private redis-server outlives a SIGKILLed runner');
+
+    const next = start(['--duration', '3s']);
+    assert.equal(await next.exited, 0, next.output());
+    assert.ok(!alive(redisPid), 'the next run stopped the redis-server left behind');
+    assert.ok(!existsSync(pidFile) || !alive(Number(readFileSync(pidFile, 'utf8').trim())));
+  });
+});
