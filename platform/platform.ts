@@ -17,7 +17,33 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
-export async function startPlatform(config: FaultlineConfig, logger: Logger): Promise<Platform> {
+/** How long start-up waits for Redis before saying it cannot be reached. */
+const REDIS_CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * Waits until the client is ready. Fails with a message that names the URL
+ * when Redis cannot be reached in time, and gives up at once on `abort`.
+ */
+async function waitForRedis(redis: Redis, url: string, abort?: AbortSignal): Promise<void> {
+  if (redis.status === 'ready') return;
+  let lastError = '';
+  const onError = (err: Error) => { lastError = err.message; };
+  redis.on('error', onError);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new FaultlineError(ErrorCode.Unavailable,
+        `cannot reach Redis at ${url} within ${REDIS_CONNECT_TIMEOUT_MS / 1000} s${lastError ? ` (${lastError})` : ''}; check REDIS_URL, or unset it to run a private redis-server`)), REDIS_CONNECT_TIMEOUT_MS);
+      const done = () => { clearTimeout(timer); abort?.removeEventListener('abort', aborted); };
+      const aborted = () => { done(); reject(new FaultlineError(ErrorCode.Unavailable, 'start-up cancelled')); };
+      abort?.addEventListener('abort', aborted, { once: true });
+      redis.once('ready', () => { done(); resolve(); });
+    });
+  } finally {
+    redis.off('error', onError);
+  }
+}
+
+export async function startPlatform(config: FaultlineConfig, logger: Logger, abort?: AbortSignal): Promise<Platform> {
   mkdirSync(config.dataDir, { recursive: true });
   let embedded: EmbeddedRedis | undefined;
   let redisUrl = config.redisUrl;
@@ -27,6 +53,13 @@ export async function startPlatform(config: FaultlineConfig, logger: Logger): Pr
   }
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+  try {
+    await waitForRedis(redis, redisUrl, abort);
+  } catch (err) {
+    redis.disconnect();
+    await embedded?.stop();
+    throw err;
+  }
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'faultline_' });

@@ -20,7 +20,28 @@ export function upCommand(): Command {
     }
     const config = loadConfig({ flags });
     const logger = createLogger({ level: config.logLevel });
-    const platform = await startPlatform(config, logger);
+    // Signals during start-up cancel it (cleanly, exit 0); after it, they stop the platform.
+    const startup = new AbortController();
+    let early: string | undefined;
+    const onEarlySignal = (signal: string) => {
+      early = signal;
+      logger.info({ signal }, 'stopping during start-up');
+      startup.abort();
+    };
+    const earlyInt = () => onEarlySignal('SIGINT');
+    const earlyTerm = () => onEarlySignal('SIGTERM');
+    process.once('SIGINT', earlyInt);
+    process.once('SIGTERM', earlyTerm);
+    let platform: Awaited<ReturnType<typeof startPlatform>>;
+    try {
+      platform = await startPlatform(config, logger, startup.signal);
+    } catch (err) {
+      if (early) process.exit(0);
+      throw err;
+    } finally {
+      process.off('SIGINT', earlyInt);
+      process.off('SIGTERM', earlyTerm);
+    }
     let stopping = false;
     const shutdown = (signal: string) => {
       if (stopping) return;
@@ -45,6 +66,7 @@ export function upCommand(): Command {
     };
     process.on('SIGINT', () => shutdown('SIGINT'));
     process.on('SIGTERM', () => shutdown('SIGTERM'));
+    if (early) shutdown(early);
   });
   return cmd;
 }

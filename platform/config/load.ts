@@ -95,7 +95,12 @@ export function loadConfig(options: LoadConfigOptions = {}): FaultlineConfig {
   }
   const result = configSchema.safeParse(tree);
   if (!result.success) {
-    throw new FaultlineError(ErrorCode.InvalidConfig, `invalid configuration (${source}):\n${describeZodError(result.error, '  ')}`);
+    // Name the flag and variable too: the bad value may have come from either.
+    const lines = describeZodError(result.error, '  ').split('\n').map((line) => {
+      const setting = settings.find((s) => line.startsWith(`  ${s.path}: `));
+      return setting ? `${line} (--${setting.flag} / ${setting.env} / ${setting.path} in the file)` : line;
+    });
+    throw new FaultlineError(ErrorCode.InvalidConfig, `invalid configuration (${source}):\n${lines.join('\n')}`);
   }
   return result.data;
 }
