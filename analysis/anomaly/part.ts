@@ -27,8 +27,19 @@ export function anomalyPart(): PlatformPart {
       const config = ctx.config.anomaly;
       const analysis = ctx.services.get('analysis') as AnalysisService | undefined;
       const log = ctx.logger.child({ part: 'anomaly' });
+      // The graph snapshot is not free; events in one incident share it for a second.
+      let edges: GraphEdge[] = [];
+      let edgesAtMs = -Infinity;
+      const currentEdges = () => {
+        const now = Date.now();
+        if (now - edgesAtMs >= 1000) {
+          edges = analysis?.graph().edges ?? [];
+          edgesAtMs = now;
+        }
+        return edges;
+      };
       const engine = new AnomalyEngine(config, {
-        edges: () => analysis?.graph().edges ?? [],
+        edges: currentEdges,
         activity: () => ctx.services.get('chaos-activity') as ChaosActivity | undefined,
       });
       ctx.services.set('anomaly', engine);
