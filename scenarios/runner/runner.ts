@@ -3,12 +3,14 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { createAgent, type Agent } from '../../chaos/agent/agent.ts';
 import { startFaultProxy, type FaultProxy } from '../../chaos/proxy/fault-proxy.ts';
+import { ErrorCode, FaultlineError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { formatHostPort, freePort } from '../../platform/net.ts';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../../platform/redis/embedded-redis.ts';
 import { scenarioRunnerConfigSchema, type ScenarioRunnerConfig, type ScenarioRunnerConfigInput } from '../config.ts';
 import { INSTANCE_REGISTRY_KEY, publishInstance, removeInstances, type InstanceRecord } from '../registry.ts';
 import { queueKey, type InstanceConfig } from '../service/instance-config.ts';
+import { describeIssues } from '../spec/load.ts';
 import type { Scenario } from '../spec/schema.ts';
 import { LoadGenerator, type LoadStats } from './load-generator.ts';
 import { prepareServiceEntry } from './service-bundle.ts';
@@ -105,7 +107,11 @@ async function plan(
  * instance under the supervisor, the instance registry, then the load.
  */
 export async function startScenario(scenario: Scenario, input: ScenarioRunnerConfigInput, logger: Logger): Promise<RunningScenario> {
-  const config = scenarioRunnerConfigSchema.parse(input);
+  const parsed = scenarioRunnerConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new FaultlineError(ErrorCode.InvalidInput, `invalid scenario runner settings:\n${describeIssues(parsed.error).map((l) => `  ${l}`).join('\n')}`);
+  }
+  const config = parsed.data;
   let embedded: EmbeddedRedis | undefined;
   let redisUrl = config.redisUrl;
   if (!redisUrl) {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { ErrorCode, FaultlineError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { EXIT_ADDRESS_IN_USE, INSTANCE_ENV, type InstanceConfig, type InstanceMessage } from '../service/instance-config.ts';
 import type { ScenarioRunnerConfig } from '../config.ts';
@@ -113,7 +114,7 @@ export class Supervisor {
       const timer = setTimeout(() => {
         if (ready) return;
         killGroup(child, 'SIGKILL');
-        reject(new Error(`instance ${m.config.instanceId} did not listen within ${this.config.readyTimeoutMs} ms:\n${m.output.slice(-1500)}`));
+        reject(new FaultlineError(ErrorCode.Unavailable, `instance ${m.config.instanceId} did not listen within ${this.config.readyTimeoutMs} ms:\n${m.output.slice(-1500)}`));
       }, this.config.readyTimeoutMs);
       child.on('message', (msg: InstanceMessage) => {
         if (msg?.type !== 'ready' || ready) return;
@@ -138,7 +139,7 @@ export class Supervisor {
           m.status.state = 'stopped';
           reject(code === EXIT_ADDRESS_IN_USE
             ? new AddressInUseError(m.config.instanceId, m.config.port)
-            : new Error(`instance ${m.config.instanceId} exited during start-up (code ${code}, signal ${signal}):\n${m.output.slice(-1500)}`));
+            : new FaultlineError(ErrorCode.Unavailable, `instance ${m.config.instanceId} exited during start-up (code ${code}, signal ${signal}):\n${m.output.slice(-1500)}`));
           return;
         }
         this.scheduleRestart(m, code, signal);
@@ -196,9 +197,9 @@ export class Supervisor {
 }
 
 /** An instance could not listen: another process took its port after it was chosen. */
-export class AddressInUseError extends Error {
+export class AddressInUseError extends FaultlineError {
   constructor(readonly instance: string, readonly port: number) {
-    super(`instance ${instance}: port ${port} was taken by another process`);
+    super(ErrorCode.Conflict, `instance ${instance}: port ${port} was taken by another process`);
     this.name = 'AddressInUseError';
   }
 }

@@ -32,7 +32,8 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out === '' ? '(top level)' : out;
 }
 
-function describeIssues(error: z.ZodError): string[] {
+/** One line per problem, each led by the YAML path of its field. */
+export function describeIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((k) => `${formatPath([...issue.path, k])}: unknown key`).join('\n');
