@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { detectorConfigSchema } from '../../analysis/anomaly/config.ts';
+import { defaultDetectorConfig, detectorConfigSchema } from '../../analysis/anomaly/config.ts';
 import { scoreSeries } from '../../analysis/anomaly/offline.ts';
 import { formatScoresCsv, parseSeriesCsv } from '../../analysis/anomaly/series-csv.ts';
 import { ErrorCode, FaultlineError, errorMessage } from '../../platform/errors.ts';
@@ -18,7 +18,7 @@ export function detectCommand(): Command {
     .requiredOption('--input <file>', 'CSV with a header naming "timestamp" and "value" (NAB format); "-" reads stdin')
     .requiredOption('--output <file>', 'where to write "timestamp,value,anomaly_score", one row per input row; "-" writes stdout')
     .option('--counter', 'the values are a cumulative counter: score its per-second rate (counter resets handled)')
-    .option('--warmup-points <n>', 'points before a series may score above 0 (default from the anomaly config)')
+    .option('--warmup-points <n>', `points before a series may score above 0 (default ${defaultDetectorConfig.warmupPoints})`)
     .addHelpText('after', `
 Timestamps: ISO 8601 ("2014-04-01 00:00:00", UTC unless a zone is given) or
 epoch seconds/milliseconds. Empty or NaN values are gaps (score 0).
