@@ -30,6 +30,8 @@ export interface RunRecord {
   timeline: TimelineEvent[];
   /** Hypothesis values before, during (samples) and after; dry runs also show the abort conditions now. */
   signals: { before: CheckResult[]; during: CheckResult[][]; after: CheckResult[]; abort?: CheckResult[] };
+  /** Dry runs: what the governor would answer now for the first step (a preview; nothing is taken). */
+  governor?: { admitted: boolean; limit?: string; message?: string };
   /** Who halted the run (a token name, 'global halt' or 'shutdown'), when it was halted. */
   haltedBy?: string;
   createdAtMs: number;

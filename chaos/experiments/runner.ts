@@ -96,11 +96,17 @@ export async function runExperiment(experiment: Experiment, options: RunOptions,
     const abortNow = await evaluateAbortConditions(experiment.spec.abort, deps.sources);
     if (run.dryRun) {
       run.signals.abort = abortNow;
+      const preview = await deps.governor.preview({
+        runId: run.id, service: run.service, totalInstances: resolved.serviceInstances,
+        instances: resolved.ordered.slice(0, resolved.stepCounts[0]).map((i) => i.name), durationMs: durationMs(spec.duration), leaseMs,
+      });
+      run.governor = preview.admitted ? { admitted: true } : { admitted: false, limit: preview.limit, message: preview.message };
       const held = run.signals.before.every((r) => r.holds);
       const clear = abortNow.every((r) => r.holds);
-      const reason = !held ? `dry run: steady state does not hold now: ${failing(run.signals.before)}`
+      const reason = !preview.admitted ? `dry run: ${preview.message}`
+        : !held ? `dry run: steady state does not hold now: ${failing(run.signals.before)}`
         : !clear ? `dry run: an abort condition holds now: ${failing(abortNow)}` : 'dry run: nothing applied';
-      return await finishDryRun(run, held && clear ? 'passed' : 'aborted', reason, deps, now);
+      return await finishDryRun(run, preview.admitted && held && clear ? 'passed' : 'aborted', reason, deps, now);
     }
     const stepMs = durationMs(spec.duration) / resolved.stepCounts.length;
     run.status = 'running';

@@ -154,6 +154,7 @@ describe('experiments as a user runs them', () => {
     assert.equal(dry.body.status, 'passed', dry.body.reason ?? '');
     assert.equal(dry.body.targets.length, 2);
     assert.equal(faultedDuringDryRun, 0, 'a dry run applies nothing');
+    assert.deepEqual(dry.body.governor, { admitted: true });
     const [rate, probe, burn] = dry.body.signals.before;
     assert.ok(rate.holds && rate.value !== null && rate.value > 1, JSON.stringify(rate));
     assert.deepEqual([probe.holds, probe.value], [true, 200]);
@@ -249,6 +250,7 @@ describe('experiments as a user runs them', () => {
     assert.equal(dryRun.code, 1, 'a dry run that would not start exits 1');
     assert.match(dryRun.stdout, /status aborted/);
     assert.match(dryRun.stdout, /targets: service-b-\d/);
+    assert.match(dryRun.stdout, /governor: would admit it now/);
     assert.match(dryRun.stdout, /before FAIL edge rate_rps \(10s\) < 1: \d/);
     assert.equal(list.code, 0, list.stderr);
     assert.match(list.stdout, new RegExp(`${runId}\\s+passed\\s+latency\\s+service-b`));

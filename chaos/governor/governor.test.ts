@@ -101,4 +101,18 @@ describe('Governor (real redis-server)', () => {
     schedulerA.disconnect();
     schedulerB.disconnect();
   });
+
+  it('previews an admission without taking anything', async () => {
+    const g = new Governor(redis, policy, clock);
+    assert.ok((await g.admit(req('held', 'b', ['b-1']))).admitted);
+    const refused = await g.preview(req('dry', 'b', ['b-2']));
+    assert.deepEqual(refused.admitted ? undefined : refused.limit, 'max-instance-percent');
+    assert.deepEqual(await g.preview(req('dry', 'b', ['b-1'])), { admitted: true }, 'the held instance counts once');
+    assert.ok((await g.admit(req('other', 'c', ['c-1']))).admitted);
+    const busy = await g.preview(req('dry', 'd', ['d-1']));
+    assert.match(busy.admitted ? '' : busy.message, /2 experiments already hold faults \(maxConcurrentExperiments 2\)/);
+    assert.deepEqual((await g.holdings()).runs.sort(), ['held', 'other'], 'a preview takes no slot');
+    const protectedRun = await g.preview(req('dry', 'billing', ['billing-1']));
+    assert.equal(protectedRun.admitted ? '' : protectedRun.limit, 'protected-service');
+  });
 });

@@ -60,12 +60,34 @@ export class Governor {
     )) as [number, string?, number?, number?];
     if (result[0] === 1) return { admitted: true };
     const [, limit, current, max] = result;
+    return this.refusal(req, limit as 'max-concurrent-experiments' | 'max-instance-percent', current!, max!);
+  }
+
+  /**
+   * What admit() would answer now, taking nothing (dry runs). Read outside
+   * the script, so a racing run may change the answer by the time it runs.
+   */
+  async preview(req: AdmissionRequest): Promise<Admission> {
+    const refused = this.staticCheck(req);
+    if (refused) return refused;
+    const { runs, instances } = await this.holdings();
+    const others = runs.filter((r) => r !== req.runId);
+    if (!runs.includes(req.runId) && others.length >= this.policy.maxConcurrentExperiments) {
+      return this.refusal(req, 'max-concurrent-experiments', others.length, this.policy.maxConcurrentExperiments);
+    }
+    const wouldHold = new Set([...(instances[req.service] ?? []), ...req.instances]).size;
+    const allowed = this.maxInstances(req.totalInstances);
+    if (wouldHold > allowed) return this.refusal(req, 'max-instance-percent', wouldHold, allowed);
+    return { admitted: true };
+  }
+
+  private refusal(req: AdmissionRequest, limit: 'max-concurrent-experiments' | 'max-instance-percent', current: number, max: number): Admission {
     if (limit === 'max-concurrent-experiments') {
       return { admitted: false, limit, message: `governor: ${current} experiments already hold faults (maxConcurrentExperiments ${max})` };
     }
     return {
       admitted: false,
-      limit: 'max-instance-percent',
+      limit,
       message: `governor: ${current} of ${req.totalInstances} instances of ${req.service} would be under faults; at most ${max} (${this.policy.maxInstancePercent}%, rounded down) may be`,
     };
   }

@@ -38,6 +38,7 @@ function printRun(run: RunRecord): void {
   out(`run ${run.id}  experiment ${run.experiment}  ${run.fault} on ${run.service}  status ${run.status}`);
   out(`targets: ${run.targets.join(', ') || '(none)'}${run.step ? `  step ${run.step.reached}/${run.step.of} (${run.step.percent}%)` : ''}`);
   if (run.reason) out(`reason: ${run.reason}`);
+  if (run.governor) out(`governor: ${run.governor.admitted ? 'would admit it now' : run.governor.message}`);
   for (const e of run.timeline) out(`  ${time(e.atMs)}  ${e.event}${e.detail ? `: ${e.detail}` : ''}`);
   printChecks('before', run.signals.before);
   if (run.signals.during.length) printChecks('during', run.signals.during[run.signals.during.length - 1]);
