@@ -77,6 +77,18 @@ describe('AnomalyEngine', () => {
     assert.ok(after.length <= 1, `${after.length} events: ${JSON.stringify(after.map((e) => [e.service, e.signal, e.peakScore]))}`);
   });
 
+  it('forgets series idle for seriesIdleMs, which frees room under maxSeries', () => {
+    const engine = new AnomalyEngine(anomalyConfigSchema.parse({ maxSeries: 2, seriesIdleMs: 60_000 }));
+    engine.observe({ service: 'a', signal: 'rate_rps' }, T0, 1);
+    engine.observe({ service: 'b', signal: 'rate_rps' }, T0 + 50_000, 1);
+    engine.observe({ service: 'c', signal: 'rate_rps' }, T0 + 50_000, 1);
+    assert.equal(engine.droppedSeries, 1);
+    assert.equal(engine.sweep(T0 + 100_000), 1);
+    assert.equal(engine.seriesCount, 1);
+    engine.observe({ service: 'c', signal: 'rate_rps' }, T0 + 100_000, 1);
+    assert.equal(engine.seriesCount, 2);
+  });
+
   it('watches at most maxSeries series and only the configured signals', () => {
     const engine = new AnomalyEngine(anomalyConfigSchema.parse({ maxSeries: 2, signals: ['rate_rps'] }));
     for (const s of ['a', 'b', 'c']) engine.observe({ service: s, signal: 'rate_rps' }, T0, 1);

@@ -43,6 +43,7 @@ export interface AnomalyEngineDeps {
 
 interface Watched {
   key: SeriesKey;
+  lastPointMs: number;
   detector: SeriesDetector;
   tracker: EventTracker;
   lastScore: number;
@@ -78,9 +79,10 @@ export class AnomalyEngine {
         this.droppedSeries++;
         return;
       }
-      w = { key, detector: new SeriesDetector(this.config.detector), tracker: new EventTracker(this.config.events), lastScore: 0 };
+      w = { key, lastPointMs: tMs, detector: new SeriesDetector(this.config.detector), tracker: new EventTracker(this.config.events), lastScore: 0 };
       this.watched.set(id, w);
     }
+    if (tMs > w.lastPointMs) w.lastPointMs = tMs;
     const p = w.detector.update(tMs, value);
     this.points++;
     w.lastScore = p.score;
@@ -100,6 +102,22 @@ export class AnomalyEngine {
       out.push(e);
     }
     return out;
+  }
+
+  /**
+   * Forgets series without a point since `nowMs - seriesIdleMs` (services,
+   * operations and instances come and go; their detectors must not fill
+   * maxSeries for good). Returns how many were dropped.
+   */
+  sweep(nowMs: number): number {
+    const oldest = nowMs - this.config.seriesIdleMs;
+    let removed = 0;
+    for (const [id, w] of this.watched) {
+      if (w.lastPointMs >= oldest) continue;
+      this.watched.delete(id);
+      removed++;
+    }
+    return removed;
   }
 
   /** Last score of every watched series. */

@@ -84,6 +84,8 @@ export const anomalyConfigSchema = z
     metrics: z.array(z.string().min(1)).default([]),
     /** Series with a detector at once (about 6 KB each); beyond it new series are not watched and are counted. Default 20,000. */
     maxSeries: z.number().int().positive().default(20_000),
+    /** A series without a point for this long loses its detector (it starts a new warm-up if it returns). Default 1 h. */
+    seriesIdleMs: z.number().int().positive().default(3_600_000),
     detector: detectorConfigSchema.default(detectorConfigSchema.parse({})),
     events: anomalyEventsConfigSchema.default(anomalyEventsConfigSchema.parse({})),
   })

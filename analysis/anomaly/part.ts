@@ -6,6 +6,9 @@ import { renderAnomalyMetrics } from './metrics.ts';
 import type { GraphEdge } from './origin.ts';
 import { registerAnomalyRoutes } from './routes.ts';
 
+/** How often series idle for anomaly.seriesIdleMs lose their detectors. */
+const SWEEP_INTERVAL_MS = 60_000;
+
 interface AnalysisService {
   series: SeriesStore;
   graph(): { edges: GraphEdge[] };
@@ -21,6 +24,7 @@ interface AnalysisService {
 export function anomalyPart(): PlatformPart {
   let unsubscribe: (() => void) | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let sweeper: NodeJS.Timeout | undefined;
   return {
     name: 'anomaly',
     async start(ctx) {
@@ -51,6 +55,8 @@ export function anomalyPart(): PlatformPart {
         return;
       }
       unsubscribe = analysis.series.onStep((key, stepStartMs, value) => engine.observe(key, stepStartMs, value));
+      sweeper = setInterval(() => engine.sweep(Date.now()), SWEEP_INTERVAL_MS);
+      sweeper.unref();
       if (config.metrics.length > 0) {
         const sampler = new MetricSampler(config.metrics, config.maxSeries);
         const stepMs = analysis.series.stepMs;
@@ -68,7 +74,8 @@ export function anomalyPart(): PlatformPart {
     },
     async stop() {
       if (timer) clearInterval(timer);
-      timer = undefined;
+      if (sweeper) clearInterval(sweeper);
+      timer = sweeper = undefined;
       unsubscribe?.();
       unsubscribe = undefined;
     },
