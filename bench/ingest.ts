@@ -10,11 +10,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { decodeTracesProto } from '../collector/otlp/index.ts';
 import { startFaultline } from '../platform/testing/faultline-process.ts';
 import { scrape, sumSeries } from '../platform/testing/prom-text.ts';
+import { median, protoDecodeCeiling } from './decode.ts';
 import { buildTracePayload } from './otlp-payloads.ts';
 
 const { values } = parseArgs({
@@ -34,11 +33,6 @@ const connections = Number(values.connections);
 const spansPerRequest = Number(values.spans);
 const root = new URL('..', import.meta.url).pathname;
 const CLOCK_TICKS_PER_SEC = 100; // USER_HZ on Linux
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
 
 /** utime + stime of a process, in CPU seconds. */
 function cpuSeconds(pid: number): number {
@@ -62,25 +56,6 @@ writeFileSync(bodyFile, Buffer.concat(payloads.flatMap((p) => {
   len.writeUInt32LE(p.length);
   return [len, Buffer.from(p)];
 })));
-
-/** Decode-only ceiling on the same bodies: median spans per CPU-second over timed rounds. */
-function decodeCeiling(rounds = 5, roundMs = 500): { spansPerCpuSec: number; spansPerSec: number } {
-  const perCpu: number[] = [];
-  const perWall: number[] = [];
-  for (let r = -1; r < rounds; r++) {
-    let spans = 0;
-    let i = 0;
-    const cpu0 = process.cpuUsage();
-    const start = performance.now();
-    while (performance.now() - start < roundMs) spans += decodeTracesProto(payloads[i++ % payloads.length]!, 0).batch.spanCount;
-    const cpu = process.cpuUsage(cpu0);
-    const elapsed = performance.now() - start;
-    if (r < 0) continue; // warm-up
-    perCpu.push(spans / ((cpu.user + cpu.system) / 1e6));
-    perWall.push(spans / (elapsed / 1000));
-  }
-  return { spansPerCpuSec: median(perCpu), spansPerSec: median(perWall) };
-}
 
 interface LoadResult { requests: number; elapsedMs: number; statuses: Record<string, number>; p50Ms: number; p99Ms: number }
 
@@ -126,7 +101,8 @@ async function run(): Promise<Record<string, number>> {
   }
 }
 
-const ceiling = decodeCeiling();
+// The decode-only ceiling, on the same bodies in this process (bench/decode.ts's measurement).
+const ceiling = protoDecodeCeiling(payloads);
 const results: Array<Record<string, number>> = [];
 for (let i = 0; i < runs; i++) results.push(await run());
 rmSync(dir, { recursive: true, force: true });

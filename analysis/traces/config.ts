@@ -4,8 +4,14 @@ import { z } from 'zod';
 // This file is the only place their defaults live.
 export const tracesConfigSchema = z
   .object({
-    /** Spans kept in all; the oldest traces are dropped (and counted) to make room. Default 200,000. */
-    maxSpans: z.number().int().positive().default(200_000),
+    /**
+     * Spans kept in all; the oldest traces are dropped (and counted) to make
+     * room. Default 50,000: a stored span costs about 460 bytes of live heap,
+     * but under heavy ingest the garbage collector lets the heap grow to
+     * several times the live set, so with 200,000 the process reached 625 MiB
+     * RSS in `npm run bench:ingest` and 363 MiB with 50,000 (docs/jaeger.md).
+     */
+    maxSpans: z.number().int().positive().default(50_000),
     /** A trace is dropped this long after its first span arrived. Default 30 min. */
     maxAgeMs: z.number().int().positive().default(30 * 60_000),
     /** Spans kept per trace; further spans of a huge trace are dropped and counted. Default 10,000. */

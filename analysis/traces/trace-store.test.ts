@@ -39,6 +39,17 @@ describe('recent-trace store', () => {
     assert.deepEqual(store.search(query('b')).map((t) => t.traceId), [span(3, 9).traceId, span(2, 5).traceId]);
   });
 
+  it('keeps evicting oldest-first over many traces, including a trace ID that returns after eviction', () => {
+    const drops: Array<[TraceDropReason, number]> = [];
+    const store = makeStore({ ms: 0 }, drops, 100);
+    for (let i = 1; i <= 10_000; i++) store.consume(batch('a', [span(i, i)]));
+    store.consume(batch('a', [span(1, 20_001)]));
+    assert.equal(store.spanCount, 100);
+    assert.equal(drops.reduce((n, [, c]) => n + c, 0), 9_901);
+    const held = [...store.all()].map((t) => parseInt(t.traceId, 16));
+    assert.deepEqual(held, [...Array.from({ length: 99 }, (_, k) => 9_902 + k), 1]);
+  });
+
   it('adds late spans to their trace and evicts by age from the first span (fake clock)', () => {
     const clock = { ms: 0 };
     const drops: Array<[TraceDropReason, number]> = [];

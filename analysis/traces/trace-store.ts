@@ -56,6 +56,13 @@ export class RecentTraceStore {
   /** service -> span name -> operation by span kind, last seen (platform clock). */
   private readonly operationsSeen = new Map<string, Map<string, Array<SeenOperation | undefined>>>();
   private spans = 0;
+  /**
+   * Traces by first arrival from index `oldest` on: eviction reads the head
+   * here instead of iterating the Map from its start, which walks over the
+   * slots of every trace deleted since the Map last rehashed.
+   */
+  private readonly arrivals: Array<StoredTrace | undefined> = [];
+  private oldest = 0;
 
   constructor(private readonly opts: TraceStoreOptions) {}
 
@@ -121,6 +128,7 @@ export class RecentTraceStore {
     if (!t) {
       t = { traceId: span.traceId, spans: [], firstSeenMs: nowMs, startMs: span.startTimeUnixMs, endMs: span.startTimeUnixMs + span.durationMs };
       this.traces.set(span.traceId, t);
+      this.arrivals.push(t);
     }
     if (t.spans.length >= this.opts.maxSpansPerTrace) {
       this.opts.onDrop?.('trace_too_large', 1);
@@ -155,11 +163,20 @@ export class RecentTraceStore {
 
   private evict(nowMs: number): void {
     const cutoff = nowMs - this.opts.maxAgeMs;
-    for (const t of this.traces.values()) {
+    while (this.oldest < this.arrivals.length) {
+      const t = this.arrivals[this.oldest]!;
       const tooOld = t.firstSeenMs < cutoff;
       if (!tooOld && this.spans <= this.opts.maxSpans) break;
+      this.arrivals[this.oldest++] = undefined;
       this.remove(t);
       this.opts.onDrop?.(tooOld ? 'age' : 'capacity', t.spans.length);
+    }
+    if (this.oldest === this.arrivals.length) {
+      this.arrivals.length = 0;
+      this.oldest = 0;
+    } else if (this.oldest > 4096 && this.oldest * 2 > this.arrivals.length) {
+      this.arrivals.splice(0, this.oldest);
+      this.oldest = 0;
     }
     for (const [service, ops] of this.operationsSeen) {
       for (const [name, byKind] of ops) {

@@ -11,6 +11,11 @@ import { Rejections, type Decoded } from './rejections.ts';
 // ExportTraceServiceRequest (collector/trace/v1) and trace.proto, decoded
 // straight into the model. Field numbers are those of opentelemetry-proto.
 
+// Most spans have no events or links: they share these (frozen) empty arrays
+// instead of allocating two per span, which the trace store would then keep.
+const NO_EVENTS = Object.freeze([]) as unknown as SpanEvent[];
+const NO_LINKS = Object.freeze([]) as unknown as SpanLink[];
+
 /**
  * Decodes an OTLP/protobuf ExportTraceServiceRequest. Throws InvalidInput for
  * a body that is not a well-formed message; drops (and counts) spans with
@@ -98,8 +103,8 @@ function readSpan(r: ProtoReader, outerEnd: number, rej: Rejections, ri: number,
   let statusCode = 0;
   let statusMessage = '';
   const attributes: Attributes = {};
-  const events: SpanEvent[] = [];
-  const links: SpanLink[] = [];
+  let events = NO_EVENTS;
+  let links = NO_LINKS;
   let linkProblem = '';
   while (r.pos < end) {
     const f = r.tag();
@@ -152,6 +157,7 @@ function readSpan(r: ProtoReader, outerEnd: number, rej: Rejections, ri: number,
         break;
       case 11:
         r.expect(WIRE_LEN, 'Span.events');
+        if (events === NO_EVENTS) events = [];
         events.push(readEvent(r, end));
         break;
       case 13: {
@@ -159,7 +165,10 @@ function readSpan(r: ProtoReader, outerEnd: number, rej: Rejections, ri: number,
         const link = readLink(r, end);
         if (typeof link === 'string') {
           if (linkProblem === '') linkProblem = `link ${links.length} ${link}`;
-        } else links.push(link);
+        } else {
+          if (links === NO_LINKS) links = [];
+          links.push(link);
+        }
         break;
       }
       case 15: {
