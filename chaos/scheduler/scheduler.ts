@@ -19,7 +19,10 @@ export interface ScheduledExperiment {
   cron: string;
   timezone?: string;
   next?: number;
-  experiment: Experiment;
+  /** Absent when the stored document no longer validates (see `error`). */
+  experiment?: Experiment;
+  /** Why the stored document is not valid any more (after an upgrade); its slots are skipped. */
+  error?: string;
 }
 
 /**
@@ -84,8 +87,15 @@ export class ExperimentScheduler {
     const [schedulers, definitions] = await Promise.all([this.queue.getJobSchedulers(0, -1, true), this.redis.hgetall(chaosKeys.experiments)]);
     const out: ScheduledExperiment[] = [];
     for (const [name, text] of Object.entries(definitions)) {
-      const experiment = parseExperiment(JSON.parse(text), `stored experiment ${name}`);
       const s = schedulers.find((x) => x.key === name || x.name === name);
+      // One stored document that no longer validates must not hide the others.
+      let experiment: Experiment;
+      try {
+        experiment = parseExperiment(JSON.parse(text), `stored experiment ${name}`);
+      } catch (err) {
+        out.push({ name, cron: s?.pattern ?? '', next: s?.next, error: errorMessage(err) });
+        continue;
+      }
       out.push({ name, cron: experiment.spec.schedule?.cron ?? '', timezone: experiment.spec.schedule?.timezone, next: s?.next, experiment });
     }
     return out.sort((a, b) => a.name.localeCompare(b.name));
@@ -114,7 +124,13 @@ export class ExperimentScheduler {
     const name = job.data.experiment;
     const text = await this.redis.hget(chaosKeys.experiments, name);
     if (!text) return 'skipped: experiment no longer scheduled';
-    const experiment = parseExperiment(JSON.parse(text), `stored experiment ${name}`);
+    let experiment: Experiment;
+    try {
+      experiment = parseExperiment(JSON.parse(text), `stored experiment ${name}`);
+    } catch (err) {
+      await this.deps.audit.append({ who: 'scheduler', action: 'scheduled-run', experiment: name, result: 'invalid', detail: errorMessage(err) });
+      return `skipped: ${errorMessage(err)}`;
+    }
     const schedule = experiment.spec.schedule!;
     const slotMs = slotTime(job);
     const lateMs = now() - slotMs;

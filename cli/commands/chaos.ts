@@ -101,7 +101,7 @@ export function chaosCommand(): Command {
       const r = await new ApiClient(o).request<{ scheduled: ScheduledExperiment[]; runs: RunRecord[] }>('GET', '/api/v1/experiments');
       out('SCHEDULED');
       if (r.scheduled.length === 0) out('  (none)');
-      for (const s of r.scheduled) out(`  ${s.name.padEnd(30)} ${s.cron.padEnd(16)} next ${time(s.next)}`);
+      for (const s of r.scheduled) out(`  ${s.name.padEnd(30)} ${s.cron.padEnd(16)} next ${time(s.next)}${s.error ? `  INVALID (slots skipped): ${s.error}` : ''}`);
       out('RUNS');
       if (r.runs.length === 0) out('  (none)');
       for (const run of r.runs) out(`  ${run.id.padEnd(40)} ${run.status.padEnd(12)} ${run.fault.padEnd(10)} ${run.service.padEnd(16)} ${time(run.createdAtMs)}`);
