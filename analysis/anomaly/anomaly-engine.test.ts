@@ -44,6 +44,7 @@ describe('AnomalyEngine', () => {
     assert.ok(front.observed > front.expected + 250, `expected ${front.expected} vs observed ${front.observed}`);
     assert.equal(front.open, false);
     assert.equal(front.severity, 'critical');
+    assert.ok(['jump', 'deviation', 'out_of_range'].includes(front.kind), front.kind);
     assert.deepEqual(front.experiments, ['payments-latency-300ms']);
     assert.deepEqual(engine.list({ sinceMs: T0, service: 'search' }), []);
     assert.equal(engine.list({ sinceMs: T0, service: 'payments' }).length, 3, 'payments is the origin of all three');

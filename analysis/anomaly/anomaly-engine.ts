@@ -1,7 +1,7 @@
 import type { SeriesKey } from '../series/series-key.ts';
 import { seriesId } from '../series/series-key.ts';
 import type { AnomalyConfig } from './config.ts';
-import { SeriesDetector } from './detector.ts';
+import { SeriesDetector, type AnomalyKind } from './detector.ts';
 import { EventTracker, type EventChange, type Severity } from './event-tracker.ts';
 import { rankOrigins, type ConcurrentAnomaly, type GraphEdge, type OriginCandidate } from './origin.ts';
 
@@ -23,6 +23,8 @@ export interface AnomalyEvent {
   expected: number;
   observed: number;
   severity: Severity;
+  /** What the detector saw at the peak: jump, deviation, shift or out_of_range. */
+  kind: AnomalyKind;
   /** Likeliest origins in the service graph, best first. */
   origin: OriginCandidate[];
   /** Chaos experiments active on an involved service during the event. */
@@ -141,7 +143,7 @@ export class AnomalyEngine {
       const ev: AnomalyEvent = {
         id: `anom-${this.nextId++}`, series: w.key, service: w.key.service, signal: w.key.signal,
         startMs: state.startMs, endMs: state.endMs, open: true, peakScore: state.peakScore, peakAtMs: state.peakAtMs,
-        expected: state.expected, observed: state.observed, severity: state.severity, origin: [], experiments: [],
+        expected: state.expected, observed: state.observed, severity: state.severity, kind: state.kind, origin: [], experiments: [],
       };
       w.event = ev;
       this.events.push(ev);
@@ -152,7 +154,7 @@ export class AnomalyEngine {
     const wasCritical = ev.severity === 'critical';
     Object.assign(ev, {
       endMs: state.endMs, open: state.open, peakScore: state.peakScore, peakAtMs: state.peakAtMs,
-      expected: state.expected, observed: state.observed, severity: state.severity,
+      expected: state.expected, observed: state.observed, severity: state.severity, kind: state.kind,
     });
     if (!wasCritical && ev.severity === 'critical' && change !== 'opened') this.count(ev);
     if (change === 'closed') return;

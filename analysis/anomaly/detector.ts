@@ -20,7 +20,13 @@ export interface DetectorPoint {
   surprise: number;
   /** The score before damping after a peak (what events use). */
   rawScore: number;
+  /** Which component was most surprised. */
+  kind: AnomalyKind;
 }
+
+/** jump: sudden change from the last value; deviation: far from the forecast; shift: a lasting small offset; out_of_range: outside the recent min/max. */
+export type AnomalyKind = 'jump' | 'deviation' | 'shift' | 'out_of_range';
+const KINDS: readonly AnomalyKind[] = ['jump', 'deviation', 'shift', 'out_of_range'];
 
 const MAX_Z = 1e6;
 /** Points before residual tails are learned (at most; half the warm-up if shorter): earlier scales are still settling. */
@@ -70,7 +76,7 @@ export class SeriesDetector {
 
   /** Points before tails learn: scales settle first, but tails must have data when the warm-up ends. */
   private readonly tailStart: number;
-  private readonly out: DetectorPoint = { score: 0, expected: 0, surprise: 0, rawScore: 0 };
+  private readonly out: DetectorPoint = { score: 0, expected: 0, surprise: 0, rawScore: 0, kind: 'deviation' };
   /** Surprise of each component at the last point: jump, forecast, sustained shift, range (diagnostics). */
   readonly lastSurprises = new Float64Array(4);
 
@@ -176,6 +182,10 @@ export class SeriesDetector {
     r.expected = expected;
     r.surprise = surprise;
     r.rawScore = rawScore;
+    const parts = this.lastSurprises;
+    let k = 1;
+    for (let i = 0; i < 4; i++) if (parts[i] > parts[k]) k = i;
+    r.kind = KINDS[k];
     return r;
   }
 

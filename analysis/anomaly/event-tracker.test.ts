@@ -9,7 +9,7 @@ const STEP = 10_000;
 
 function feed(tracker: EventTracker, scores: number[], startStep = 0): Array<string | undefined> {
   return scores.map((s, i) => {
-    const p: DetectorPoint = { score: s, rawScore: s, surprise: 0, expected: 100 };
+    const p: DetectorPoint = { score: s, rawScore: s, surprise: 0, expected: 100, kind: s > 0.85 ? 'jump' : 'deviation' };
     return tracker.observe((startStep + i) * STEP, 100 + s * 100, p);
   });
 }
@@ -27,6 +27,7 @@ describe('EventTracker', () => {
     assert.equal(ev.observed, 190);
     assert.equal(ev.expected, 100);
     assert.equal(ev.severity, 'critical');
+    assert.equal(ev.kind, 'jump');
     assert.equal(ev.open, false);
   });
 
@@ -49,7 +50,7 @@ describe('EventTracker', () => {
 
   it('a lasting shift stays one open event after the detector has got used to it, until it recovers or maxOpenMs passes', () => {
     const t = new EventTracker({ ...config, maxOpenMs: 100 * STEP });
-    const at = (i: number, value: number, score: number) => t.observe(i * STEP, value, { score, rawScore: score, surprise: 0, expected: 100 });
+    const at = (i: number, value: number, score: number) => t.observe(i * STEP, value, { score, rawScore: score, surprise: 0, expected: 100, kind: 'deviation' });
     assert.equal(at(0, 400, 0.95), 'opened');
     for (let i = 1; i < 20; i++) assert.equal(at(i, 400, 0.1), 'updated');
     for (let i = 20; i < 22; i++) assert.equal(at(i, 105, 0.1), undefined);
@@ -57,9 +58,9 @@ describe('EventTracker', () => {
     assert.equal(t.event!.endMs, 19 * STEP);
 
     const long = new EventTracker({ ...config, maxOpenMs: 10 * STEP, mergeGapMs: 0 });
-    long.observe(0, 400, { score: 0.95, rawScore: 0.95, surprise: 0, expected: 100 });
+    long.observe(0, 400, { score: 0.95, rawScore: 0.95, surprise: 0, expected: 100, kind: 'deviation' });
     const changes = [];
-    for (let i = 1; i < 20; i++) changes.push(long.observe(i * STEP, 400, { score: 0.1, rawScore: 0.1, surprise: 0, expected: 400 }));
+    for (let i = 1; i < 20; i++) changes.push(long.observe(i * STEP, 400, { score: 0.1, rawScore: 0.1, surprise: 0, expected: 400, kind: 'deviation' }));
     assert.equal(changes.filter((c) => c === 'closed').length, 1);
     assert.equal(long.event!.endMs, 9 * STEP);
   });

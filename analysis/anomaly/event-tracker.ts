@@ -1,5 +1,5 @@
 import type { AnomalyEventsConfig } from './config.ts';
-import type { DetectorPoint } from './detector.ts';
+import type { AnomalyKind, DetectorPoint } from './detector.ts';
 
 // Turns one series' scores into anomaly events: an event opens when the
 // (undamped) score reaches openScore, follows the incident while it lasts,
@@ -18,6 +18,8 @@ export interface SeriesEventState {
   expected: number;
   observed: number;
   severity: Severity;
+  /** What the detector saw at the peak. */
+  kind: AnomalyKind;
   open: boolean;
   /** What the detector expected when the event opened: the pre-incident normal. */
   baseline: number;
@@ -59,7 +61,7 @@ export class EventTracker {
       return reopened ? 'reopened' : 'updated';
     }
     const fresh: SeriesEventState = {
-      startMs: tMs, endMs: tMs, peakScore: 0, peakAtMs: tMs, expected: p.expected, observed: value, severity: 'warning', open: true, baseline: p.expected,
+      startMs: tMs, endMs: tMs, peakScore: 0, peakAtMs: tMs, expected: p.expected, observed: value, severity: 'warning', kind: p.kind, open: true, baseline: p.expected,
     };
     this.setPeak(fresh, tMs, value, p);
     this.current = fresh;
@@ -71,6 +73,7 @@ export class EventTracker {
     ev.peakAtMs = tMs;
     ev.expected = p.expected;
     ev.observed = value;
+    ev.kind = p.kind;
     if (p.rawScore >= this.c.criticalScore) ev.severity = 'critical';
   }
 }
