@@ -80,13 +80,28 @@ describe('faultline scenario run', () => {
   });
 
   it('--duration: sends spans, ends by itself with exit 0, leaves nothing', async () => {
-    const r = start(['--duration', '8s']);
+    const r = start(['--duration', '5s']);
     assert.equal(await r.exited, 0, r.output());
     assert.match(r.output(), /"msg":"scenario stopped"/);
     const services = new Set(sink.spans.map((s) => s.service));
     assert.ok(services.has('front') && services.has('back'), `spans from ${[...services].join(', ')}`);
     const left = descendants(process.pid).filter((pid) => !baseline.includes(pid));
     assert.deepEqual(left.map((pid) => `${pid} ${commandLine(pid)}`), []);
+  });
+
+  it('on a terminal, shows a progress line rewritten every second', async () => {
+    // script(1) runs the command on a real pseudo-terminal.
+    const command = [process.execPath, bin, 'scenario', 'run', join(dir, 'scenario.yaml'), '--state-dir', join(dir, 'state'),
+      '--collector', sink.url, '--duration', '3s', '--no-agent', '--log-level', 'warn'].map((a) => `'${a}'`).join(' ');
+    const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const r = { stdout: '', stderr: '', status: null as number | null };
+    child.stdout.on('data', (c: Buffer) => { r.stdout += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => { r.stderr += c.toString(); });
+    r.status = await new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const lines = r.stdout.split('\r\x1b[K').slice(1);
+    assert.ok(lines.length >= 2, `progress lines: ${JSON.stringify(r.stdout.slice(0, 500))}`);
+    assert.match(lines.at(-1)!, /^cli-test {2}\d+s {2}[\d.]+\/10 rps {2}errors [\d.]+% {2}p50 \d+ ms {2}p99 \d+ ms {2}sent \d+ {2}in flight \d+ {2}dropped \d+ {2}restarts 0/);
   });
 
   it('SIGINT stops it with exit 0 and nothing left', async () => {

@@ -10,7 +10,7 @@ export function reportProgress(run: RunningScenario, logger: Logger, stream: Nod
   const tty = stream.isTTY === true;
   const timer = setInterval(() => {
     const status = run.status();
-    if (!status.load) return;
+    if (!status.load?.active) return;
     if (tty) stream.write(`\r\x1b[K${status.scenario}  ${formatProgress(status.load, status.restarts)}`);
     else logger.info({ scenario: status.scenario, ...status.load, restarts: status.restarts }, 'scenario load');
   }, tty ? 1000 : run.config.progressLogIntervalMs);

@@ -17,6 +17,12 @@ describe('LatencyWindow', () => {
     assert.equal(later.count, 1);
     assert.equal(later.p99Ms, 1000);
   });
+  it('a window not yet full divides by the time since the start', () => {
+    const w = new LatencyWindow(10_000);
+    for (let i = 0; i < 20; i++) w.add(i * 100, 5, true);
+    assert.equal(w.summary(2000, 0).rateRps, 10);
+    assert.equal(w.summary(2000).rateRps, 2);
+  });
   it('an empty window reads zero', () => {
     assert.deepEqual(new LatencyWindow(1000).summary(5), { rateRps: 0, errorRatio: 0, p50Ms: 0, p99Ms: 0, count: 0 });
   });

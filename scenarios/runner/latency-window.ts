@@ -11,7 +11,8 @@ export class LatencyWindow {
     this.samples.push({ atMs, latencyMs, ok });
   }
 
-  summary(nowMs: number): { rateRps: number; errorRatio: number; p50Ms: number; p99Ms: number; count: number } {
+  /** `startedAtMs`: when recording began, so a window not yet full gives the true rate. */
+  summary(nowMs: number, startedAtMs = Number.NEGATIVE_INFINITY): { rateRps: number; errorRatio: number; p50Ms: number; p99Ms: number; count: number } {
     const from = nowMs - this.windowMs;
     let drop = 0;
     while (drop < this.samples.length && this.samples[drop].atMs < from) drop++;
@@ -21,6 +22,7 @@ export class LatencyWindow {
     const sorted = this.samples.map((s) => s.latencyMs).sort((a, b) => a - b);
     const at = (q: number) => sorted[Math.min(count - 1, Math.floor(q * count))];
     const errors = this.samples.filter((s) => !s.ok).length;
-    return { rateRps: count / (this.windowMs / 1000), errorRatio: errors / count, p50Ms: at(0.5), p99Ms: at(0.99), count };
+    const spanMs = Math.max(1000, Math.min(this.windowMs, nowMs - startedAtMs));
+    return { rateRps: count / (spanMs / 1000), errorRatio: errors / count, p50Ms: at(0.5), p99Ms: at(0.99), count };
   }
 }

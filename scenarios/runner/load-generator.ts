@@ -4,6 +4,8 @@ import { LatencyWindow } from './latency-window.ts';
 import { rateAt } from './load-pattern.ts';
 
 export interface LoadStats {
+  /** False once stop() was called. */
+  active: boolean;
   elapsedS: number;
   /** Rate the pattern asks for right now. */
   targetRps: number;
@@ -98,8 +100,9 @@ export class LoadGenerator {
 
   stats(): LoadStats {
     const nowMs = this.now();
-    const w = this.window.summary(nowMs);
+    const w = this.window.summary(nowMs, this.startedAtMs);
     return {
+      active: this.timer !== undefined,
       elapsedS: Math.round((nowMs - this.startedAtMs) / 1000),
       targetRps: rateAt(this.options.load, nowMs - this.startedAtMs),
       ...this.counts,
