@@ -51,10 +51,11 @@ export function scenarioCommand(): Command {
     .option('--redis-url <url>', "Redis for queues and the instance registry; use the platform's so chaos agents find the instances (default: a private redis-server); env REDIS_URL")
     .option('--host <address>', 'address instances bind to (default 127.0.0.1)')
     .option('--state-dir <dir>', "the runner's state: the agent's journal and a private Redis (default ./data/scenario)")
+    .option('--agent-name <name>', 'name of the runner\'s chaos agent; unique per Redis (default scenario-<scenario name>)')
     .option('--no-agent', 'do not run a chaos agent for the instances')
     .option('--no-load', 'start the topology without the load generator')
     .option('--log-level <level>', 'log level (default info)')
-    .action(async (file: string, opts: { collector?: string; duration?: string; redisUrl?: string; host?: string; stateDir?: string; agent: boolean; load: boolean; logLevel?: string }) => {
+    .action(async (file: string, opts: { collector?: string; duration?: string; redisUrl?: string; host?: string; stateDir?: string; agentName?: string; agent: boolean; load: boolean; logLevel?: string }) => {
       const { scenario } = loadScenarioFile(resolveScenarioPath(file));
       const logger = createLogger({ level: opts.logLevel });
       const run = await startScenario(scenario, {
@@ -63,6 +64,7 @@ export function scenarioCommand(): Command {
         redisUrl: opts.redisUrl ?? process.env.REDIS_URL,
         host: opts.host,
         stateDir: opts.stateDir,
+        agentName: opts.agentName,
         agent: opts.agent,
         load: opts.load,
       }, logger);
