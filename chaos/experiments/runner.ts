@@ -133,7 +133,13 @@ export async function runExperiment(experiment: Experiment, options: RunOptions,
       }
       for (const instance of wanted.filter((w) => !applied.includes(w))) {
         await throwIfHalted(run, haltGeneration, deps);
-        await deps.executor.apply(instance, spec.fault, faultId(run, instance), leaseMs);
+        try {
+          await deps.executor.apply(instance, spec.fault, faultId(run, instance), leaseMs);
+        } catch (err) {
+          // The agent may have applied it before the answer was lost: undo it too (idempotent).
+          await deps.executor.revert(instance, faultId(run, instance)).catch(() => {});
+          throw err;
+        }
         applied.push(instance);
         run.applied = true;
         deps.metrics.faultsApplied.inc({ fault: run.fault });
