@@ -63,7 +63,8 @@ export async function startFaultline(options: StartOptions = {}): Promise<Faultl
   const cleanup = () => rmSync(dataDir, { recursive: true, force: true });
   void exited.then(cleanup);
 
-  const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
+  // Generous: on a loaded 2-core CI machine start-up (tsx, Redis) can take a while.
+  const readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

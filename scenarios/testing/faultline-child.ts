@@ -44,7 +44,7 @@ export async function startFaultlineChild(config: Record<string, unknown> = {}):
     rmSync(dataDir, { recursive: true, force: true });
   };
   const ready = await new Promise<Record<string, string>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`faultline up was not ready within 30 s:\n${output.slice(-2000)}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`faultline up was not ready within 90 s:\n${output.slice(-2000)}`)), 90_000);
     let buffered = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-20_000);
