@@ -21,7 +21,7 @@ const out = resolve(args[1] ?? '/tmp/faultline-nab-out');
 const labels = JSON.parse(readFileSync(join(nab, 'labels/combined_windows.json'), 'utf8')) as Record<string, unknown>;
 for (const rel of Object.keys(labels).sort()) {
   const rows = parseSeriesCsv(readFileSync(join(nab, 'data', rel), 'utf8'), rel);
-  const scores = scoreSeries(rows, config);
+  const scores = scoreSeries(rows, { config });
   mkdirSync(dirname(join(out, rel)), { recursive: true });
   writeFileSync(join(out, rel), formatScoresCsv(rows, scores));
 }

@@ -4,12 +4,13 @@ import { RangeTracker } from './range-tracker.ts';
 import { TAIL_MODEL_FLOATS, TailModel } from './tail-model.ts';
 
 // The streaming detector of one series. Per point (amortised O(1), bounded
-// memory): forecasts from a naive model (the last value: catches jumps and
-// spikes), a level model and seasonal models (daily, weekly; the best-fitting
-// one is used), plus a short average of residuals (sustained small shifts).
-// Each residual z-score is calibrated against the series' own tail (tail-model.ts)
-// into a surprise, -log10 p; the largest wins. The surprise maps to a score in
-// [0,1); after a peak, lower scores are damped so one incident is one peak.
+// memory), four components: a jump (the last value moved by the profile's
+// step), a deviation from the best-fitting forecast (level, daily or weekly
+// profile), a sustained shift (short average of the forecast residuals) and
+// an out-of-range value (recent min/max). Each raw z-score is calibrated
+// against the series' own recent tail (tail-model.ts) into a surprise,
+// -log10 p; the largest wins and maps to a score in [0, 1). After a peak,
+// lower scores are damped so one incident reads as one peak.
 
 export interface DetectorPoint {
   /** Anomaly score in [0, 1]. */

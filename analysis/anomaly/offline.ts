@@ -10,8 +10,7 @@ export interface OfflineOptions {
 }
 
 /** Scores a whole series offline with the streaming detector (row i sees only rows before it). */
-export function scoreSeries(rows: readonly SeriesRow[], options: OfflineOptions | DetectorConfig = {}): Float64Array {
-  const o: OfflineOptions = 'warmupPoints' in options ? { config: options } : options;
+export function scoreSeries(rows: readonly SeriesRow[], o: OfflineOptions = {}): Float64Array {
   const det = new SeriesDetector(o.config ?? defaultDetectorConfig);
   const rate = o.counter ? new CounterRate() : undefined;
   const scores = new Float64Array(rows.length);

@@ -10,7 +10,7 @@ const BIN_WIDTH = 0.25;
 const BINS = 64;
 /** How fast rarity grows past the recent maximum: rarity ~ exp(((1+z)/(1+zMax))^k). */
 const BEYOND_STEEPNESS = 2;
-/** Raw scores below this never surprise; saves the tail sum for most points. */
+/** Raw scores below this never surprise; a multiple of BIN_WIDTH (queries start at its bin). */
 const QUIET_RAW = 0.5;
 
 /** Floats one model stores; several models may share one array (see the constructor). */
@@ -60,8 +60,12 @@ export class TailModel {
   }
 
   update(raw: number): void {
-    const b = Math.min(BINS - 1, Math.floor(raw / BIN_WIDTH));
-    for (let j = BINS - b; j <= BINS; j += j & -j) this.tree[j] += this.weight;
+    // Bins under QUIET_RAW are never asked about: only the total needs them
+    // (most points; saves the tree walk and its memory traffic).
+    if (raw >= QUIET_RAW) {
+      const b = Math.min(BINS - 1, Math.floor(raw / BIN_WIDTH));
+      for (let j = BINS - b; j <= BINS; j += j & -j) this.tree[j] += this.weight;
+    }
     this.total += this.weight;
     this.weight *= this.growth;
     if (this.weight > 1e30) this.rescale();
