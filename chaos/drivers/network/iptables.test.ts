@@ -17,9 +17,10 @@ describe('iptables rules', () => {
 
   it('writes each rule with loopback spared, an expiry and the owner tag', () => {
     const at = Date.UTC(2026, 10, 21, 13, 50, 10, 100);
-    assert.equal(datestop(at), '2026-11-21T13:50:11');
+    // Matched through the whole second 13:50:10, i.e. until 13:50:11.000.
+    assert.equal(datestop(at), '2026-11-21T13:50:10');
     assert.deepEqual(ruleArgs({ way: 'out', peer: '10.0.0.2', mode: 'blackhole' }, 'faultline:a/f1', at), [
-      ['-d', '10.0.0.2', '!', '-o', 'lo', '-m', 'time', '--datestop', '2026-11-21T13:50:11', '-m', 'comment', '--comment', 'faultline:a/f1', '-j', 'DROP'],
+      ['-d', '10.0.0.2', '!', '-o', 'lo', '-m', 'time', '--datestop', '2026-11-21T13:50:10', '-m', 'comment', '--comment', 'faultline:a/f1', '-j', 'DROP'],
     ]);
     const reset = ruleArgs({ way: 'in', mode: 'reset' }, 't', at);
     assert.deepEqual(reset.map((r) => r.slice(-4)), [['-j', 'REJECT', '--reject-with', 'tcp-reset'], ['--comment', 't', '-j', 'REJECT']]);

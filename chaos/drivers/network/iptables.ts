@@ -46,9 +46,14 @@ export async function ensureChains(netns?: string): Promise<void> {
   }
 }
 
-/** UTC time as iptables' time match wants it, rounded up to the next second. */
+/**
+ * UTC time as iptables' time match wants it. The kernel matches while the
+ * current whole second is <= datestop (xt_time compares seconds), so the rule
+ * stays in effect through that entire second: rounding down makes it end
+ * within one second after the lease, never before it.
+ */
 export function datestop(expiresAtMs: number): string {
-  return new Date(Math.ceil(expiresAtMs / 1000) * 1000).toISOString().slice(0, 19);
+  return new Date(Math.floor(expiresAtMs / 1000) * 1000).toISOString().slice(0, 19);
 }
 
 /** The iptables arguments (after -A/-I CHAIN) for one rule. */
