@@ -43,6 +43,14 @@ const KIND_NAMES = ['', 'internal', 'server', 'client', 'producer', 'consumer'];
 
 type SeenOperation = OperationInfo & { lastSeenMs: number };
 
+/** One service's indexes while a batch is stored. */
+interface ServiceIndex {
+  traceIds: Set<string>;
+  byName: Map<string, Set<string>>;
+  ops: Map<string, Array<SeenOperation | undefined>>;
+  lastTraceId: string;
+}
+
 export function jaegerSpanKind(kind: number): string {
   return KIND_NAMES[kind] ?? '';
 }
@@ -77,10 +85,22 @@ export class RecentTraceStore {
   consume(batch: TraceBatch): void {
     const nowMs = this.opts.now();
     for (const rs of batch.resourceSpans) {
+      // The service's indexes, looked up once per resource rather than per span.
       const service = rs.resource.serviceName;
+      let traceIds = this.byService.get(service);
+      if (!traceIds) this.byService.set(service, (traceIds = new Set()));
+      let byName = this.byOperation.get(service);
+      if (!byName) this.byOperation.set(service, (byName = new Map()));
+      let ops = this.operationsSeen.get(service);
+      if (!ops) this.operationsSeen.set(service, (ops = new Map()));
+      const index: ServiceIndex = { traceIds, byName, ops, lastTraceId: '' };
       for (const ss of rs.scopeSpans) {
-        for (const span of ss.spans) this.add({ span, resource: rs.resource, scope: ss.scope }, service, nowMs);
+        for (const span of ss.spans) this.add({ span, resource: rs.resource, scope: ss.scope }, index, nowMs);
       }
+      // Nothing stored (every span over maxSpansPerTrace): leave no empty index behind.
+      if (traceIds.size === 0) this.byService.delete(service);
+      if (byName.size === 0) this.byOperation.delete(service);
+      if (ops.size === 0) this.operationsSeen.delete(service);
     }
     this.evict(nowMs);
   }
@@ -122,7 +142,7 @@ export class RecentTraceStore {
     return this.traces.values();
   }
 
-  private add(s: StoredSpan, service: string, nowMs: number): void {
+  private add(s: StoredSpan, index: ServiceIndex, nowMs: number): void {
     const { span } = s;
     let t = this.traces.get(span.traceId);
     if (!t) {
@@ -138,12 +158,13 @@ export class RecentTraceStore {
     this.spans++;
     t.startMs = Math.min(t.startMs, span.startTimeUnixMs);
     t.endMs = Math.max(t.endMs, span.startTimeUnixMs + span.durationMs);
-    addTo(this.byService, service, span.traceId);
-    let byName = this.byOperation.get(service);
-    if (!byName) this.byOperation.set(service, (byName = new Map()));
-    addTo(byName, span.name, span.traceId);
-    let ops = this.operationsSeen.get(service);
-    if (!ops) this.operationsSeen.set(service, (ops = new Map()));
+    // Spans of one trace mostly come together: index the trace ID for the service once per run of them.
+    if (span.traceId !== index.lastTraceId) {
+      index.traceIds.add(span.traceId);
+      index.lastTraceId = span.traceId;
+    }
+    addTo(index.byName, span.name, span.traceId);
+    const ops = index.ops;
     let byKind = ops.get(span.name);
     if (!byKind) ops.set(span.name, (byKind = []));
     // Kinds the decoders let through are 0..5; anything else shares slot 0 with '' as Jaeger has no name for it.
