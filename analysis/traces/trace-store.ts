@@ -217,14 +217,21 @@ export class RecentTraceStore {
   private remove(t: StoredTrace): void {
     this.traces.delete(t.traceId);
     this.spans -= t.spans.length;
+    // Runs of spans with the same service (and name) need the work once.
+    let lastService: string | undefined;
+    let lastName: string | undefined;
     for (const s of t.spans) {
       const service = s.resource.serviceName;
-      removeFrom(this.byService, service, t.traceId);
+      const name = s.span.name;
+      if (service === lastService && name === lastName) continue;
+      if (service !== lastService) removeFrom(this.byService, service, t.traceId);
       const byName = this.byOperation.get(service);
       if (byName) {
-        removeFrom(byName, s.span.name, t.traceId);
+        removeFrom(byName, name, t.traceId);
         if (byName.size === 0) this.byOperation.delete(service);
       }
+      lastService = service;
+      lastName = name;
     }
   }
 }
