@@ -5,7 +5,7 @@ import { errorMessage } from '../../platform/errors.ts';
 import type { SloAlert } from '../slo/alert-tracker.ts';
 import type { NotifyConfig } from '../slo/config.ts';
 import type { NotifyTarget } from '../slo/spec.ts';
-import { bullConnection } from './bull-connection.ts';
+import { bullConnection } from '../../platform/redis/bull-connection.ts';
 import { postableAlerts, webhookPayload } from './payloads.ts';
 
 export interface DeliveryJob {

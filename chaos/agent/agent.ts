@@ -16,7 +16,7 @@ import { FaultExecutor, type ApplyRequest } from './fault-executor.ts';
 import { Journal } from './journal.ts';
 import { agentKeys, assertAgentName } from './keys.ts';
 import { removeLeftovers, type LeftoverReport } from './leftovers.ts';
-import { bullConnection } from './redis-options.ts';
+import { bullConnection } from '../../platform/redis/bull-connection.ts';
 
 // The host agent: removes its own leftovers first, then takes commands from
 // its BullMQ queue (faultline-agent-<name>) and advertises itself and its

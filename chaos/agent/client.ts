@@ -7,7 +7,7 @@ import type { TargetSelector } from '../faults/target.ts';
 import type { AgentAdvertisement } from './agent.ts';
 import type { AgentCommandInput, AgentResult, AppliedFaultInfo } from './commands.ts';
 import { agentKeys } from './keys.ts';
-import { bullConnection } from './redis-options.ts';
+import { bullConnection } from '../../platform/redis/bull-connection.ts';
 
 // How the rest of Faultline (the experiment runner) talks to agents: a
 // command is a BullMQ job on the agent's queue; the job's return value is

@@ -2,7 +2,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ErrorCode, FaultlineError, errorMessage } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
-import { bullConnection } from '../agent/redis-options.ts';
+import { bullConnection } from '../../platform/redis/bull-connection.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { chaosKeys } from '../experiments/keys.ts';
 import type { RunRecord } from '../experiments/run-record.ts';
