@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { httpCall, startUpstream, type Upstream } from '../testing/http-fixtures.ts';
 import { startAgentProcess, type AgentProcess } from '../testing/agent-process.ts';
-import { startTestRedis } from '../testing/redis.ts';
+import { startTestRedis } from '../../platform/testing/redis.ts';
 import { AgentClient } from './client.ts';
 
 describe('faultline agent --proxy (a proxy inside the agent process)', () => {

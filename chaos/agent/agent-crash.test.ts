@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { listRules } from '../drivers/network/iptables.ts';
 import { allFaultCases, type FaultCase, type FaultEnv, type Trial } from '../testing/fault-cases.ts';
 import { startAgentProcess, type AgentProcess } from '../testing/agent-process.ts';
-import { startTestRedis } from '../testing/redis.ts';
+import { startTestRedis } from '../../platform/testing/redis.ts';
 import { AgentClient } from './client.ts';
 
 // The crash half of the shared fault suite: an agent (a real `faultline

@@ -9,7 +9,7 @@ import { silentLogger } from '../../platform/logger.ts';
 import { parseFaultSpec, type ProxyFaultSpec } from '../faults/specs.ts';
 import { startFaultProxy, type FaultProxy } from '../proxy/fault-proxy.ts';
 import { httpCall, startUpstream, type Upstream } from '../testing/http-fixtures.ts';
-import { startTestRedis } from '../testing/redis.ts';
+import { startTestRedis } from '../../platform/testing/redis.ts';
 import { createAgent, type Agent } from './agent.ts';
 import { AgentClient } from './client.ts';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { publishInstance } from '../../../scenarios/registry.ts';
-import { startTestRedis } from '../../testing/redis.ts';
+import { startTestRedis } from '../../../platform/testing/redis.ts';
 import { killProcesses } from './kill.ts';
 import { isRunning, resolveProcesses } from './resolve.ts';
 
