@@ -5,7 +5,7 @@ import { SpanKind } from '@opentelemetry/api';
 import type { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { startFaultline, type FaultlineProcess } from '../platform/testing/faultline-process.ts';
 import { scrape, sumSeries } from '../platform/testing/prom-text.ts';
-import { startPrometheus, type PrometheusServer } from './testing/prometheus-server.ts';
+import { startPrometheus, type PrometheusServer } from '../platform/testing/prometheus.ts';
 import { emitSpan, sdkTracer } from './testing/span-sender.ts';
 
 // faultline up as a child, spans from the real OpenTelemetry SDK over
@@ -41,7 +41,7 @@ describe('span metrics in a real Prometheus', () => {
 
   before(async () => {
     fl = await startFaultline();
-    prom = await startPrometheus(new URL(fl.addresses.api).host, 1);
+    prom = await startPrometheus({ target: new URL(fl.addresses.api).host });
   });
   after(async () => {
     await Promise.all(providers.map((p) => p.shutdown().catch(() => undefined)));

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { freePort } from '../platform/net.ts';
 import { silentLogger } from '../platform/logger.ts';
 import { startFaultline, type FaultlineProcess } from '../platform/testing/faultline-process.ts';
+import { startPrometheus, type PrometheusServer } from '../platform/testing/prometheus.ts';
 import { startScenario, type RunningScenario } from '../scenarios/runner/runner.ts';
 import { parseScenario } from '../scenarios/spec/load.ts';
 import { checkDashboards, type QueryCheck } from './check.ts';
@@ -50,8 +49,7 @@ describe('generated dashboards against a real Prometheus', () => {
   const dir = mkdtempSync(join(tmpdir(), 'faultline-dash-'));
   let faultline: FaultlineProcess | undefined;
   let run: RunningScenario | undefined;
-  let prometheus: ChildProcess | undefined;
-  let prometheusUrl = '';
+  let prometheus: PrometheusServer | undefined;
   let results: QueryCheck[] = [];
 
   before(async () => {
@@ -67,16 +65,13 @@ describe('generated dashboards against a real Prometheus', () => {
     });
     const config = join(dir, 'out', 'prometheus', 'prometheus.yml');
     // The generated config, scraping every second so the test is short.
-    const { readFileSync } = await import('node:fs');
     writeFileSync(config, readFileSync(config, 'utf8').replace(/scrape_interval: \S+/, 'scrape_interval: 1s'));
-    const port = await freePort();
-    prometheusUrl = `http://127.0.0.1:${port}`;
-    prometheus = spawn('prometheus', [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+    prometheus = await startPrometheus({ configFile: config });
     // Wait until Prometheus holds a few minutes' worth of rate() input: span
     // metrics, the instances' own metrics and the SLO engine's gauges.
     const deadline = Date.now() + 90_000;
     for (;;) {
-      results = await checkDashboards(prometheusUrl, buildDashboards()).catch(() => []);
+      results = await checkDashboards(prometheus.url, buildDashboards()).catch(() => []);
       const missing = results.filter((r) => !r.error && r.series === 0 && !dataOnlyAfterChaos.test(r.panel));
       if (results.length > 0 && missing.length === 0) break;
       if (Date.now() > deadline) break;
@@ -85,7 +80,7 @@ describe('generated dashboards against a real Prometheus', () => {
   });
 
   after(async () => {
-    prometheus?.kill('SIGTERM');
+    await prometheus?.stop();
     await run?.stop();
     await faultline?.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -103,7 +98,7 @@ describe('generated dashboards against a real Prometheus', () => {
   });
 
   it('gives Prometheus the generated SLO rules, which it loads', async () => {
-    const rules = (await (await fetch(`${prometheusUrl}/api/v1/rules`)).json()) as { data: { groups: Array<{ name: string; rules: Array<{ health: string }> }> } };
+    const rules = (await (await fetch(`${prometheus!.url}/api/v1/rules`)).json()) as { data: { groups: Array<{ name: string; rules: Array<{ health: string }> }> } };
     const all = rules.data.groups.flatMap((g) => g.rules);
     assert.ok(all.length > 10, `${all.length} rules loaded`);
     assert.ok(all.every((r) => r.health !== 'err'), 'no rule fails to evaluate');

@@ -11,7 +11,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { startFaultline, type FaultlineProcess } from '../../platform/testing/faultline-process.ts';
-import { startPrometheus } from '../testing/prometheus-server.ts';
+import { startPrometheus } from '../../platform/testing/prometheus.ts';
 import { parsePromText, sumSeries } from '../../platform/testing/prom-text.ts';
 
 // `faultline up` as a child process, fed by the real OpenTelemetry JS
@@ -145,7 +145,7 @@ describe('faultline up: OTLP metrics on /metrics, USE and the Jaeger API', () =>
   });
 
   it('is scraped by a real Prometheus, and PromQL sees the counts that were sent', async () => {
-    const prometheus = await startPrometheus(new URL(fl!.addresses.api).host);
+    const prometheus = await startPrometheus({ target: new URL(fl!.addresses.api).host });
     try {
       // Without honor_labels Prometheus keeps the OTel job/instance as exported_job/exported_instance.
       const sel = '{exported_job="e2e/e2e-shop",exported_instance="shop-1",payment_method="card"}';

@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import { startFaultline, type FaultlineProcess } from '../../platform/testing/faultline-process.ts';
 import type { SloAlert } from './alert-tracker.ts';
 import { otelTraffic } from './testing-otel.ts';
-import { startRulesPrometheus, type RulesPrometheus } from './testing-prometheus.ts';
+import { startPrometheus, type PrometheusServer } from '../../platform/testing/prometheus.ts';
 
 // The same traffic judged twice: by the SLO engine inside `faultline up`, and
 // by a real Prometheus evaluating the rules `faultline slo rules` generated
@@ -18,7 +18,7 @@ import { startRulesPrometheus, type RulesPrometheus } from './testing-prometheus
 const root = new URL('../..', import.meta.url).pathname.replace(/analysis\/$/, '');
 const dir = mkdtempSync(join(tmpdir(), 'faultline-slo-parity-'));
 let fl: FaultlineProcess | undefined;
-let prom: RulesPrometheus | undefined;
+let prom: PrometheusServer | undefined;
 after(async () => {
   await prom?.stop();
   await fl?.stop('SIGKILL');
@@ -38,7 +38,7 @@ describe('SLO engine and Prometheus with the generated rules agree', () => {
 
     fl = await startFaultline({ args: ['--slo-dir', sloDir, '--config', join(dir, 'faultline.yaml')] });
     const api = fl.addresses.api!;
-    prom = await startRulesPrometheus(new URL(api).host, [join(rulesDir, 'checkout.rules.yaml')]);
+    prom = await startPrometheus({ target: new URL(api).host, ruleFiles: [join(rulesDir, 'checkout.rules.yaml')] });
     const traffic = otelTraffic(fl.addresses.otlpHttp!, 'checkout');
 
     // 15 s of good traffic (50 requests a second), then only errors.
