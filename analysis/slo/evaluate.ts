@@ -1,4 +1,4 @@
-import { formatDuration, parseDurationMs } from './duration.ts';
+import { formatDuration, parseDurationMs } from '../../platform/duration.ts';
 import { SEVERITIES, type Severity, type SloRuntime } from './slo-runtime.ts';
 
 export interface WindowStatus {

@@ -1,4 +1,4 @@
-import { parseDurationMs, formatDuration } from './duration.ts';
+import { parseDurationMs, formatDuration } from '../../platform/duration.ts';
 import { EventWindows } from './event-windows.ts';
 import type { SloSpec } from './spec.ts';
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DEFAULT_DURATION_BUCKETS_MS } from '../buckets.ts';
 import { describeZodError } from '../../platform/config/load.ts';
 import { ErrorCode, FaultlineError, errorMessage } from '../../platform/errors.ts';
-import { parseDurationMs } from './duration.ts';
+import { parseDurationMs } from '../../platform/duration.ts';
 
 // The SLO spec: what a YAML file in --slo-dir or a POST /api/v1/slos body
 // holds. Defaults for a spec live here (the SRE Workbook's alerting policy,

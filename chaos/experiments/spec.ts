@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDurationMs } from '../../analysis/slo/duration.ts';
+import { parseDurationMs } from '../../platform/duration.ts';
 import { describeZodError } from '../../platform/config/load.ts';
 import { ErrorCode, FaultlineError } from '../../platform/errors.ts';
 import { faultSpecSchema } from '../faults/specs.ts';

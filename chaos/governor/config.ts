@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDurationMs } from '../../analysis/slo/duration.ts';
+import { parseDurationMs } from '../../platform/duration.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'expected HH:MM (24 h)' });
 export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;

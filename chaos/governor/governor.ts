@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
-import { parseDurationMs } from '../../analysis/slo/duration.ts';
+import { parseDurationMs } from '../../platform/duration.ts';
 import type { GovernorConfig } from './config.ts';
 import { weekdays } from './config.ts';
 import { governorKeys } from './keys.ts';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { parseDurationMs } from '../../analysis/slo/duration.ts';
+import { parseDurationMs } from '../../platform/duration.ts';
 import { ErrorCode, FaultlineError } from '../../platform/errors.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { builtinNames, resolveScenarioPath } from '../../scenarios/builtin.ts';

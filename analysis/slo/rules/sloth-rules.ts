@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { formatDuration, parseDurationMs } from '../duration.ts';
+import { formatDuration, parseDurationMs } from '../../../platform/duration.ts';
 import { alertNameOf } from '../engine.ts';
 import { createRuntime, SEVERITIES, type Severity } from '../slo-runtime.ts';
 import type { SloSpec } from '../spec.ts';

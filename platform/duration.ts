@@ -1,4 +1,6 @@
-// Durations as SLO specs and Prometheus write them: "5m", "1h", "30d".
+// Durations as SLO specs, experiment specs, CLI flags and Prometheus write
+// them: "30s", "5m", "1h", "30d". (Jaeger's Go durations and the series API's
+// `since`, which also takes "ms", have their own parsers.)
 const unitMs: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
 /** Milliseconds for "30s", "5m", "1h", "30d", "2w"; undefined when malformed. */
