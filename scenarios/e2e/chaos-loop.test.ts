@@ -5,7 +5,7 @@ import { cliToken } from '../../platform/auth/tokens.ts';
 import { silentLogger } from '../../platform/logger.ts';
 import { startScenario, type RunningScenario } from '../runner/runner.ts';
 import { parseScenario } from '../spec/load.ts';
-import { startFaultlineChild, type FaultlineChild } from '../testing/faultline-child.ts';
+import { startFaultline, type FaultlineProcess } from '../../platform/testing/faultline-process.ts';
 
 // Experiments from the platform's API acting on a scenario through the
 // runner's chaos agent and fault proxies: the steady-state guard aborting a
@@ -54,10 +54,10 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 }
 
 describe('chaos experiments on a running scenario', () => {
-  let faultline: FaultlineChild | undefined;
+  let faultline: FaultlineProcess | undefined;
   let run: RunningScenario | undefined;
   let token: string | undefined;
-  const api = (path: string, init: { method?: string; body?: unknown } = {}) => fetch(`${faultline!.api}${path}`, {
+  const api = (path: string, init: { method?: string; body?: unknown } = {}) => fetch(`${faultline!.addresses.api}${path}`, {
     method: init.method ?? 'GET',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
@@ -65,10 +65,10 @@ describe('chaos experiments on a running scenario', () => {
   const faultsOnProxies = () => [...run!.proxies.values()].reduce((n, p) => n + p.faults().length, 0);
 
   before(async () => {
-    faultline = await startFaultlineChild({ slo: { evaluationIntervalMs: 1000 } });
+    faultline = await startFaultline({ config: { slo: { evaluationIntervalMs: 1000 } } });
     token = cliToken(undefined, faultline.dataDir);
     run = await startScenario(scenario, {
-      collectorUrl: faultline.otlpHttp, redisUrl: faultline.redisUrl, traceExportDelayMs: 200,
+      collectorUrl: faultline.addresses.otlpHttp!, redisUrl: faultline.addresses.redis!, traceExportDelayMs: 200,
       stateDir: join(faultline.dataDir, 'agent'),
     }, silentLogger());
     const created = await api('/api/v1/slos', { method: 'POST', body: checkoutLatencySlo });

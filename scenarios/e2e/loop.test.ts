@@ -7,7 +7,7 @@ import { silentLogger } from '../../platform/logger.ts';
 import { lookupInstance } from '../registry.ts';
 import { startScenario, type RunningScenario } from '../runner/runner.ts';
 import { parseScenario } from '../spec/load.ts';
-import { startFaultlineChild, type FaultlineChild } from '../testing/faultline-child.ts';
+import { startFaultline, type FaultlineProcess } from '../../platform/testing/faultline-process.ts';
 import { commandLine, descendants } from '../testing/proc.ts';
 
 // The resilience loop on a real platform: `faultline up` as a child process,
@@ -72,24 +72,24 @@ const STORE_TTL_MS = 2000;
 const SETTLE_MS = STORE_TTL_MS + 2500;
 
 describe('the resilience loop on a running platform', () => {
-  let faultline: FaultlineChild | undefined;
+  let faultline: FaultlineProcess | undefined;
   let run: RunningScenario | undefined;
   let redis: Redis | undefined;
   let baseline: number[] = [];
-  const graph = async (): Promise<Graph> => (await fetch(`${faultline!.api}/api/v1/service-graph`)).json() as Promise<Graph>;
+  const graph = async (): Promise<Graph> => (await fetch(`${faultline!.addresses.api}/api/v1/service-graph`)).json() as Promise<Graph>;
 
   before(async () => {
     baseline = descendants(process.pid);
-    faultline = await startFaultlineChild({ analysis: { serviceGraph: { storeTtlMs: STORE_TTL_MS } } });
+    faultline = await startFaultline({ config: { analysis: { serviceGraph: { storeTtlMs: STORE_TTL_MS } } } });
     run = await startScenario(scenario, {
-      collectorUrl: faultline.otlpHttp,
-      redisUrl: faultline.redisUrl,
+      collectorUrl: faultline.addresses.otlpHttp!,
+      redisUrl: faultline.addresses.redis!,
       traceExportDelayMs: 200,
       metricExportIntervalMs: 2000,
       restart: { initialBackoffMs: 200, maxBackoffMs: 2000, resetAfterMs: 60_000 },
       stateDir: join(faultline.dataDir, 'agent'),
     }, silentLogger());
-    redis = new Redis(faultline.redisUrl);
+    redis = new Redis(faultline.addresses.redis!);
   });
 
   after(async () => {

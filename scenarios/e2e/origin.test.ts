@@ -5,7 +5,7 @@ import { cliToken } from '../../platform/auth/tokens.ts';
 import { silentLogger } from '../../platform/logger.ts';
 import { startScenario, type RunningScenario } from '../runner/runner.ts';
 import { parseScenario } from '../spec/load.ts';
-import { startFaultlineChild, type FaultlineChild } from '../testing/faultline-child.ts';
+import { startFaultline, type FaultlineProcess } from '../../platform/testing/faultline-process.ts';
 
 // Latency injected on payments by an experiment: the anomaly detectors of a
 // running platform flag the latency of payments and of its callers, rank
@@ -32,23 +32,25 @@ const WARMUP_POINTS = 20;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('anomaly origin on a running platform', () => {
-  let faultline: FaultlineChild | undefined;
+  let faultline: FaultlineProcess | undefined;
   let run: RunningScenario | undefined;
   let token: string | undefined;
-  const api = (path: string, init: { method?: string; body?: unknown } = {}) => fetch(`${faultline!.api}${path}`, {
+  const api = (path: string, init: { method?: string; body?: unknown } = {}) => fetch(`${faultline!.addresses.api}${path}`, {
     method: init.method ?? 'GET',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
 
   before(async () => {
-    faultline = await startFaultlineChild({
-      analysis: { series: { stepMs: 1000 } },
-      anomaly: { signals: ['latency_p99_ms'], detector: { warmupPoints: WARMUP_POINTS } },
+    faultline = await startFaultline({
+      config: {
+        analysis: { series: { stepMs: 1000 } },
+        anomaly: { signals: ['latency_p99_ms'], detector: { warmupPoints: WARMUP_POINTS } },
+      },
     });
     token = cliToken(undefined, faultline.dataDir);
     run = await startScenario(scenario, {
-      collectorUrl: faultline.otlpHttp, redisUrl: faultline.redisUrl, traceExportDelayMs: 200,
+      collectorUrl: faultline.addresses.otlpHttp!, redisUrl: faultline.addresses.redis!, traceExportDelayMs: 200,
       stateDir: join(faultline.dataDir, 'agent'),
     }, silentLogger());
   });
@@ -59,8 +61,18 @@ describe('anomaly origin on a running platform', () => {
   });
 
   it('latency +300 ms on payments: payments is flagged as the origin within 30 s, with the experiment named', async () => {
-    // The detectors learn the steady state first (plus the spans' export delay).
-    await sleep((WARMUP_POINTS + 3) * 1000);
+    // The detectors learn the steady state first: wait until payments' p99
+    // series holds more points than the warm-up (start-up is slow on a busy
+    // machine, and a fault during the warm-up would be learnt as normal).
+    const warmedBy = Date.now() + 90_000;
+    for (;;) {
+      const res = await api('/api/v1/series?service=payments&signal=latency_p99_ms&since=5m');
+      const body = res.ok ? ((await res.json()) as { series: Array<{ key: { operation?: string; edge?: unknown; instance?: string }; points: Array<[number, number | null]> }> }) : { series: [] };
+      const points = body.series.find((s) => !s.key.operation && !s.key.edge && !s.key.instance)?.points.filter(([, v]) => v !== null).length ?? 0;
+      if (points >= WARMUP_POINTS + 5) break;
+      assert.ok(Date.now() < warmedBy, `payments p99 series warmed up within 90 s (has ${points} points)`);
+      await sleep(1000);
+    }
     const started = await api('/api/v1/experiments?mode=run', {
       method: 'POST',
       body: {
