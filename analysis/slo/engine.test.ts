@@ -144,4 +144,22 @@ describe('SLO engine', () => {
     assert.equal(firing[0].state, 'firing');
     assert.ok(firing[0].startsAtMs! - firing[0].activeAtMs >= 2 * MIN);
   });
+
+  it('an SLO whose labels change while paging: the old alert resolves, the new one fires, one per severity', () => {
+    const run = simulate(1, 20, 5);
+    const engine = run.engine;
+    const before = engine.alerts.activeAlerts().filter((a) => a.severity === 'page');
+    assert.equal(before.length, 1);
+    assert.equal(before[0].state, 'firing');
+    engine.upsert(availabilitySpec({ labels: { team: 'payments' }, alerting: { annotations: { summary: 'our own words' } } }));
+    const transitions = engine.evaluate();
+    const page = transitions.filter((t) => t.alert.severity === 'page');
+    assert.deepEqual(page.map((t) => [t.to, t.alert.labels.team]), [['resolved', undefined], ['firing', 'payments']]);
+    const after = engine.alerts.activeAlerts().filter((a) => a.severity === 'page');
+    assert.equal(after.length, 1);
+    assert.equal(after[0].labels.team, 'payments');
+    assert.equal(after[0].annotations.summary, 'our own words');
+    assert.notEqual(after[0].fingerprint, before[0].fingerprint);
+  });
 });
+

@@ -12,8 +12,12 @@ export interface SloStatus {
   sli: SloSpec['sli'];
   /** Null until the first evaluation. */
   evaluation: SloEvaluation | null;
-  /** 'insufficient data' when a burn condition holds on too few events to alert. */
-  dataStatus: 'ok' | 'insufficient data';
+  /**
+   * 'no data' when the SLO window holds no events at all (a wrong service or
+   * metric name, or no traffic yet); 'insufficient data' when a burn condition
+   * holds on too few events to alert.
+   */
+  dataStatus: 'ok' | 'insufficient data' | 'no data';
   alerts: SloAlert[];
 }
 
@@ -100,13 +104,13 @@ export class SloEngine {
           alertname, slo: rt.spec.name, service: rt.spec.service, severity,
         };
         const burns = ev.windows.filter((w) => w.burnRate !== null).map((w) => `${w.window}=${w.burnRate!.toFixed(2)}x`).join(' ');
+        // The SLO's own annotations win over the generated ones, as in Sloth.
         const annotations = {
-          ...rt.spec.alerting.annotations,
           summary: `${rt.spec.name} (${rt.spec.service}): error budget burn rate is too fast`,
           description: `objective ${rt.spec.objective}% over ${rt.spec.window}; burn rates ${burns}`,
+          ...rt.spec.alerting.annotations,
         };
-        const t = this.alerts.update(labels, { slo: rt.spec.name, severity, annotations }, ev.conditions[severity].holds, nowMs, rt.policies[severity].forMs);
-        if (t) transitions.push(t);
+        transitions.push(...this.alerts.update(labels, { slo: rt.spec.name, severity, annotations }, ev.conditions[severity].holds, nowMs, rt.policies[severity].forMs));
       }
     }
     return transitions;
@@ -117,9 +121,10 @@ export class SloEngine {
     if (!rt) return undefined;
     const ev = this.evaluations.get(name) ?? null;
     const insufficient = ev !== null && SEVERITIES.some((s) => ev.conditions[s].insufficientData);
+    const empty = ev === null || (ev.windows.at(-1)?.total ?? 0) === 0;
     return {
       name, service: rt.spec.service, objective: rt.spec.objective, window: rt.spec.window, sli: rt.spec.sli,
-      evaluation: ev, dataStatus: insufficient ? 'insufficient data' : 'ok',
+      evaluation: ev, dataStatus: empty ? 'no data' : insufficient ? 'insufficient data' : 'ok',
       alerts: this.alerts.activeAlerts().filter((a) => a.slo === name),
     };
   }
@@ -138,14 +143,25 @@ export class SloEngine {
     for (const rt of this.runtimes.values()) rt.events.markFullSync();
   }
 
-  /** Loads counters of SLOs that exist now, and every alert of those SLOs. */
-  restore(stored: StoredState): void {
+  /**
+   * Loads counters of SLOs that exist now, and every alert of those SLOs.
+   * Returns the firing alerts of SLOs that are gone (their file was removed
+   * while Faultline was down): they are resolved now.
+   */
+  restore(stored: StoredState): SloAlert[] {
     for (const [name, fields] of Object.entries(stored.buckets)) {
       const rt = this.runtimes.get(name);
       // Counters of a different SLI would be wrong: start afresh (the next save replaces them).
       if (rt && stored.identities[name] === countersIdentity(rt)) rt.events.restoreFields(fields);
     }
-    const known = (a: SloAlert) => this.runtimes.has(a.slo);
-    this.alerts.restore({ active: stored.alerts.active.filter(known), resolved: stored.alerts.resolved });
+    const nowMs = this.now();
+    const gone: SloAlert[] = [];
+    const active: SloAlert[] = [];
+    for (const a of stored.alerts.active) {
+      if (this.runtimes.has(a.slo)) active.push(a);
+      else if (a.state === 'firing') gone.push({ ...a, state: 'resolved', endsAtMs: nowMs });
+    }
+    this.alerts.restore({ active, resolved: [...gone, ...stored.alerts.resolved] });
+    return gone;
   }
 }

@@ -46,8 +46,10 @@ export function sloPart(): PlatformPart {
       const checkpoint = new SloCheckpoint(ctx.redis, prefix);
       const saved = await checkpoint.load();
       if (saved) {
-        engine.restore(saved);
+        const gone = engine.restore(saved);
         log.info({ savedAtMs: saved.savedAtMs, ageMs: Date.now() - saved.savedAtMs }, 'SLO state restored from checkpoint');
+        // Their notification targets went with their spec: Alertmanager lets them expire (endsAt).
+        for (const a of gone) log.warn({ slo: a.slo, severity: a.severity }, 'firing alert of an SLO that no longer exists resolved; its targets were not told');
       }
       const pruned = await checkpoint.prune(engine.runtimesList().map((rt) => rt.spec.name));
       if (pruned.length > 0) log.info({ slos: pruned }, 'dropped stored state of SLOs that no longer exist');

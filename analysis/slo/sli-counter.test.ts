@@ -24,7 +24,7 @@ function traces(service: string, spans: Span[]): TraceBatch {
   };
 }
 
-function sums(points: Array<{ metric: string; value: number; attrs?: Record<string, string>; start?: number; temporality?: AggregationTemporality }>): MetricBatch {
+function sums(points: Array<{ metric: string; value: number; attrs?: Record<string, string>; start?: number; temporality?: AggregationTemporality; flags?: number }>): MetricBatch {
   return {
     resourceMetrics: [{
       resource: resourceFromAttributes({ 'service.name': 'pay' }),
@@ -34,7 +34,7 @@ function sums(points: Array<{ metric: string; value: number; attrs?: Record<stri
           name: p.metric, description: '', unit: '1',
           data: {
             type: 'sum' as const, temporality: p.temporality ?? AggregationTemporality.Cumulative, isMonotonic: true,
-            points: [{ attributes: p.attrs ?? {}, startTimeUnixMs: p.start ?? 1, timeUnixMs: T0, flags: 0, value: p.value, isInt: true } satisfies NumberDataPoint],
+            points: [{ attributes: p.attrs ?? {}, startTimeUnixMs: p.start ?? 1, timeUnixMs: T0, flags: p.flags ?? 0, value: p.value, isInt: true } satisfies NumberDataPoint],
           },
         })),
       }],
@@ -106,5 +106,16 @@ describe('SliCounter', () => {
     ]);
     counter.consumeMetrics(sums([{ metric: 'failed', value: 2, start: T0 }, { metric: 'attempts', value: 20, start: T0 }]));
     assert.deepEqual(counts('r'), { bad: 2, total: 20 });
+  });
+
+  it('a "no recorded value" point (stale target) neither counts nor resets the baseline', () => {
+    const { counter, counts } = setup([
+      { name: 'r', service: 'pay', objective: 99, sli: { kind: 'ratio', bad: { metric: 'failed' }, total: { metric: 'attempts' } } },
+    ]);
+    counter.consumeMetrics(sums([{ metric: 'failed', value: 1000 }, { metric: 'attempts', value: 100_000 }]));
+    counter.consumeMetrics(sums([{ metric: 'failed', value: 1001 }, { metric: 'attempts', value: 100_100 }]));
+    counter.consumeMetrics(sums([{ metric: 'failed', value: 0, flags: 1 }, { metric: 'attempts', value: 0, flags: 1 }]));
+    counter.consumeMetrics(sums([{ metric: 'failed', value: 1002 }, { metric: 'attempts', value: 100_200 }]));
+    assert.deepEqual(counts('r'), { bad: 2, total: 200 });
   });
 });

@@ -71,11 +71,12 @@ export class SliCounter implements BatchConsumer {
               const sel = selectorOf(rt, role);
               if (sel.metric !== metric.name) continue;
               for (const point of metric.data.points) {
-                if (!matches(sel.labels, point.attributes, rm.resource.attributes)) continue;
+                // A "no recorded value" point (a stale target) says nothing: it must not become the baseline.
+                if ((point.flags & 1) !== 0 || !matches(sel.labels, point.attributes, rm.resource.attributes)) continue;
                 const delta = metric.data.temporality === AggregationTemporality.Delta
                   ? point.value
                   : this.cumulativeDelta(`${rt.spec.name}\x00${role}\x00${seriesKey(rm.resource.attributes)}\x00${seriesKey(point.attributes)}`, point);
-                if (delta === 0 || (point.flags & 1) !== 0) continue;
+                if (delta === 0) continue;
                 // Stored as bad and total; "good" counts as total minus good, so bad = total - good over any window.
                 if (role === 'total') this.engine.record(rt.spec.name, atMs, rt.spec.sli.kind === 'ratio' && rt.spec.sli.good ? delta : 0, delta);
                 else if (role === 'bad') this.engine.record(rt.spec.name, atMs, delta, 0);

@@ -3,7 +3,7 @@ import type { SloStatus } from './engine.ts';
 
 // The table `faultline slo status` prints, from the API's JSON.
 
-const BURN_WINDOWS = ['5m', '30m', '1h', '6h', '1d', '3d'];
+const BURN_WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'];
 
 function pct(ratio: number | null | undefined): string {
   return ratio === null || ratio === undefined ? '-' : `${(ratio * 100).toFixed(1)}%`;

@@ -47,9 +47,11 @@ export function errorRatioQuery(spec: SloSpec, sli: SliSpec = spec.sli): string 
       // The error series exists only after the first error; `or vector(0)` keeps the ratio defined until then.
       return `(${rate(CALLS_METRIC + spanSelector(spec, sli, [['status_code', 'STATUS_CODE_ERROR', '=']]))} or vector(0))\n/\n(${rate(CALLS_METRIC + spanSelector(spec, sli))})`;
     case 'latency': {
-      const le = String(sli.thresholdMs / 1000);
+      // Prometheus 3 stores a whole-number bound as "1.0" where 2.x keeps "1": match both.
+      const seconds = sli.thresholdMs / 1000;
+      const le: [string, string, '=' | '=~'] = Number.isInteger(seconds) ? ['le', `${seconds}(\\.0)?`, '=~'] : ['le', String(seconds), '='];
       const total = rate(`${DURATION_METRIC}_count${spanSelector(spec, sli)}`);
-      const fast = rate(`${DURATION_METRIC}_bucket${spanSelector(spec, sli, [['le', le, '=']])}`);
+      const fast = rate(`${DURATION_METRIC}_bucket${spanSelector(spec, sli, [le])}`);
       return `(\n  ${total}\n  -\n  ${fast}\n)\n/\n(${total})`;
     }
     case 'ratio': {

@@ -74,6 +74,18 @@ describe('Sloth-shaped Prometheus rules', () => {
     assert.match(out, /SUCCESS: 52 rules found/);
   });
 
+  it('every SLI recording an alert or meta rule reads is recorded, whatever the window is called (24h, 72h, 4w)', () => {
+    for (const window of ['24h', '72h', '28d', '4w', '30d', '90d']) {
+      const spec = availabilitySpec({ window, alerting: { annotations: { summary: 'our own summary' } } });
+      const text = renderRulesFile([spec]);
+      const recorded = new Set([...text.matchAll(/- record: (slo:sli_error:ratio_rate\w+)/g)].map((m) => m[1]));
+      const read = new Set([...text.matchAll(/(slo:sli_error:ratio_rate\w+)\{/g)].map((m) => m[1]));
+      for (const name of read) assert.ok(recorded.has(name), `window ${window}: ${name} is read but not recorded`);
+      // The SLO's own annotations win over the generated ones.
+      assert.equal([...text.matchAll(/summary: our own summary/g)].length, 2, `window ${window}`);
+    }
+  });
+
   it('writeRules writes one rules file per SLO file', () => {
     const sloDir = join(dir, 'slos');
     const outDir = join(dir, 'out');

@@ -36,12 +36,18 @@ function sliWindows(spec: SloSpec): string[] {
   return rt.windowNames.filter((w) => w !== period);
 }
 
+/** The generated title and summary; the SLO's own annotations win, as in Sloth. */
 export function alertAnnotations(spec: SloSpec, severity: Severity): Record<string, string> {
   return {
-    ...spec.alerting.annotations,
     title: `(${severity}) {{$labels.sloth_service}} {{$labels.sloth_slo}} SLO error budget burn rate is too fast.`,
     summary: `{{$labels.sloth_service}} {{$labels.sloth_slo}} SLO error budget burn rate is over the expected.`,
+    ...spec.alerting.annotations,
   };
+}
+
+/** The SLO window as Prometheus writes it ("24h" -> "1d"), so rules name it as the alert windows do. */
+function periodName(spec: SloSpec): string {
+  return formatDuration(createRuntime(spec).periodMs);
 }
 
 function sliGroup(spec: SloSpec): RuleGroup {
@@ -52,7 +58,7 @@ function sliGroup(spec: SloSpec): RuleGroup {
     expr: `(\n${template.replaceAll('{{.window}}', w)}\n)\n`,
     labels: { ...labels, sloth_window: w },
   }));
-  const period = spec.window;
+  const period = periodName(spec);
   rules.push({
     record: `slo:sli_error:ratio_rate${period}`,
     expr: `sum_over_time(slo:sli_error:ratio_rate5m${selector(spec)}[${period}])\n/ ignoring (sloth_window)\ncount_over_time(slo:sli_error:ratio_rate5m${selector(spec)}[${period}])\n`,
@@ -73,7 +79,7 @@ function metaGroup(spec: SloSpec): RuleGroup {
       { record: 'slo:error_budget:ratio', expr: `vector(1-${rt.objectiveRatio})`, labels },
       { record: 'slo:time_period:days', expr: `vector(${rt.periodMs / 86_400_000})`, labels },
       { record: 'slo:current_burn_rate:ratio', expr: `slo:sli_error:ratio_rate5m${sel}\n/ ${on}\nslo:error_budget:ratio${sel}\n`, labels },
-      { record: 'slo:period_burn_rate:ratio', expr: `slo:sli_error:ratio_rate${spec.window}${sel}\n/ ${on}\nslo:error_budget:ratio${sel}\n`, labels },
+      { record: 'slo:period_burn_rate:ratio', expr: `slo:sli_error:ratio_rate${periodName(spec)}${sel}\n/ ${on}\nslo:error_budget:ratio${sel}\n`, labels },
       { record: 'slo:period_error_budget_remaining:ratio', expr: `1 - slo:period_burn_rate:ratio${sel}`, labels },
       {
         record: 'sloth_slo_info', expr: 'vector(1)',
