@@ -41,7 +41,7 @@ describe('analysis API', () => {
   });
 
   it('GET /api/v1/services/:name has operations, instances and USE when the USE part provides it', async () => {
-    const { get } = setup({ forService: (name) => ({ service: name, cpuUtilization: 0.5 }) });
+    const { get } = setup({ forService: (name) => ({ service: name, cpuUtilization: 0.5 }), services: () => [] });
     const { status, body } = await get('/api/v1/services/web');
     assert.equal(status, 200);
     assert.deepEqual((body.operations as Array<{ name: string }>).map((o) => o.name), ['GET /']);
@@ -50,9 +50,11 @@ describe('analysis API', () => {
     assert.equal((await setup().get('/api/v1/services/web')).body.use, null);
   });
 
-  it('GET /api/v1/services/:name answers for a service that sends only metrics (USE, no spans)', async () => {
+  it('GET /api/v1/services(/:name) answers for a service that sends only metrics (USE, no spans)', async () => {
     const instance = { service: 'db-exporter', instance: 'd1', lastSeenMs: START_MS, utilization: { cpu_utilization: 0.2 }, saturation: {}, errors: {} };
-    const { get } = setup({ forService: (name) => (name === 'db-exporter' ? [instance] : []) });
+    const { get } = setup({ forService: (name) => (name === 'db-exporter' ? [instance] : []), services: () => ['db-exporter', 'web'] });
+    const list = (await get('/api/v1/services')).body.services as Array<Record<string, unknown>>;
+    assert.deepEqual(list.map((s) => [s.name, s.requests, s.instances]), [['api', 1, 0], ['db-exporter', 0, 1], ['web', 1, 1]]);
     const { status, body } = await get('/api/v1/services/db-exporter');
     assert.equal(status, 200);
     assert.deepEqual(body, {

@@ -81,6 +81,21 @@ describe('SeriesStore', () => {
     assert.equal(s.query({ service: 'a' }, 0)[0].points.length, 2);
   });
 
+  it('keeps a fifth of maxSeries for service and edge series: operations cannot crowd out a new service', () => {
+    const s = store(60_000, 10);
+    for (let i = 0; i < 20; i++) s.record(rate('a', { operation: `GET /users/${i}` }), 0, 1);
+    assert.equal(s.size, 8);
+    s.record(rate('b'), 0, 1);
+    s.record(rate('a', { edge: { client: 'a', server: 'b' } }), 0, 1);
+    assert.equal(s.size, 10);
+    assert.equal(s.query({ service: 'b' }, 0).length, 1);
+    assert.equal(s.droppedRecords, 12);
+    // Swept operation series free their slots for new ones.
+    assert.equal(s.sweep(200_000), 10);
+    s.record(rate('a', { operation: 'GET /users/{id}' }), 200_000, 1);
+    assert.equal(s.size, 1);
+  });
+
   it('sweeps series older than the retention', () => {
     const s = store(60_000);
     s.record(rate('old'), 0, 1);

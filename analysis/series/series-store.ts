@@ -1,5 +1,8 @@
 import { matchesFilter, seriesId, type SeriesFilter, type SeriesKey } from './series-key.ts';
 
+/** Share of maxSeries that only service-level and edge series may use. */
+export const PRIMARY_RESERVE = 0.2;
+
 export type StepListener = (key: SeriesKey, stepStartMs: number, value: number) => void;
 
 export interface SeriesStoreOptions {
@@ -7,7 +10,12 @@ export interface SeriesStoreOptions {
   stepMs: number;
   /** How far back each series reaches; the ring holds retentionMs / stepMs points. */
   retentionMs: number;
-  /** Series held at once; records for new series beyond it are dropped and counted. */
+  /**
+   * Series held at once; records for new series beyond it are dropped and
+   * counted. The last DETAIL_RESERVE share is kept for service and edge
+   * series, so per-operation and per-instance series (un-templated span
+   * names, churning pods) cannot leave a new service without its series.
+   */
   maxSeries: number;
   /** Called when a listener throws; listeners never break recording. */
   onListenerError?: (err: unknown) => void;
@@ -36,12 +44,16 @@ export class SeriesStore {
   private readonly byService = new Map<string, Set<string>>();
   private readonly listeners = new Set<StepListener>();
   private readonly maxSeries: number;
+  /** Operation and instance series may fill this much of maxSeries. */
+  private readonly maxDetailSeries: number;
+  private detailSeries = 0;
   private readonly onListenerError?: (err: unknown) => void;
 
   constructor(options: SeriesStoreOptions) {
     this.stepMs = options.stepMs;
     this.capacity = Math.max(1, Math.ceil(options.retentionMs / options.stepMs));
     this.maxSeries = options.maxSeries;
+    this.maxDetailSeries = Math.max(1, Math.floor(options.maxSeries * (1 - PRIMARY_RESERVE)));
     this.onListenerError = options.onListenerError;
   }
 
@@ -55,10 +67,12 @@ export class SeriesStore {
     const id = seriesId(key);
     let s = this.series.get(id);
     if (!s) {
-      if (this.series.size >= this.maxSeries) {
+      const detail = isDetail(key);
+      if (this.series.size >= this.maxSeries || (detail && this.detailSeries >= this.maxDetailSeries)) {
         this.droppedRecords++;
         return;
       }
+      if (detail) this.detailSeries++;
       s = { key: Object.freeze(copyKey(key)), values: new Float64Array(this.capacity).fill(NaN), lastStep: step };
       this.series.set(id, s);
       let ids = this.byService.get(key.service);
@@ -120,6 +134,7 @@ export class SeriesStore {
     for (const [id, s] of this.series) {
       if (s.lastStep > oldestStep) continue;
       this.series.delete(id);
+      if (isDetail(s.key)) this.detailSeries--;
       const ids = this.byService.get(s.key.service);
       ids?.delete(id);
       if (ids && ids.size === 0) this.byService.delete(s.key.service);
@@ -127,6 +142,11 @@ export class SeriesStore {
     }
     return removed;
   }
+}
+
+/** A per-operation or per-instance series, as opposed to a service's or an edge's own. */
+function isDetail(key: SeriesKey): boolean {
+  return key.operation !== undefined || key.instance !== undefined;
 }
 
 function copyKey(key: SeriesKey): SeriesKey {

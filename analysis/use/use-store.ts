@@ -73,6 +73,15 @@ export class UseStore {
     }
   }
 
+  /** Services with at least one instance that has USE signals, by name. */
+  services(): string[] {
+    const out = new Set<string>();
+    for (const i of this.instances.values()) {
+      if (Object.keys(i.utilization).length + Object.keys(i.saturation).length + Object.keys(i.errors).length > 0) out.add(i.service);
+    }
+    return [...out].sort();
+  }
+
   /** USE per instance of a service, most recently seen first. */
   forService(name: string): UseInstance[] {
     const out: UseInstance[] = [];
