@@ -59,8 +59,11 @@ export const abortSpecSchema = z
     ...common,
     /** http: answer a share of HTTP requests itself; reset: reset a share of TCP connections. Default http. */
     mode: z.enum(['http', 'reset'], { error: 'expected http or reset' }).default('http'),
-    /** Status code of the synthetic response (mode http). Default 503. */
-    statusCode: int().min(200, { error: 'must be at least 200' }).max(599, { error: 'must be at most 599' }).default(503),
+    /**
+     * Status code of the synthetic response (mode http). Default 503. 1xx are
+     * interim answers a client would wait past, so they are refused.
+     */
+    statusCode: int().min(200, { error: 'must be at least 200 (1xx are not final responses)' }).max(599, { error: 'must be at most 599' }).default(503),
     /** Body of the synthetic response (mode http). Default "fault injected by faultline". */
     body: z.string({ error: 'expected a string' }).max(65536).default('fault injected by faultline\n'),
   })

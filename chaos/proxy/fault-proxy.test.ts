@@ -86,6 +86,32 @@ describe('fault proxy', () => {
     agent.destroy();
   });
 
+  // A keep-alive client reads no content after HEAD, 204 and 304: bytes sent
+  // anyway would be taken for the start of the next response.
+  const bodiless: Array<{ method: string; statusCode: number; contentLength?: string }> = [
+    { method: 'HEAD', statusCode: 503, contentLength: String(Buffer.byteLength('nope')) },
+    { method: 'GET', statusCode: 204 },
+    { method: 'GET', statusCode: 304 },
+    { method: 'GET', statusCode: 205, contentLength: '0' },
+  ];
+  for (const c of bodiless) {
+    it(`answers an aborted ${c.method} with ${c.statusCode} without content, and the connection stays usable`, async () => {
+      const agent = keepAliveAgent();
+      const first = await httpCall(proxy.port, { agent });
+      const { id } = proxy.addFault(spec({ type: 'abort', statusCode: c.statusCode, body: 'nope' }), 10_000);
+      const aborted = await httpCall(proxy.port, { agent, method: c.method });
+      assert.equal(aborted.status, c.statusCode);
+      assert.equal(aborted.body.length, 0);
+      assert.equal(aborted.headers['content-length'], c.contentLength);
+      await proxy.removeFault(id);
+      const after = await httpCall(proxy.port, { agent, body: 'ok' });
+      assert.equal(after.status, 200);
+      assert.equal(JSON.parse(after.body.toString()).received, 2);
+      assert.equal(first.headers['x-upstream-peer-port'], after.headers['x-upstream-peer-port']);
+      agent.destroy();
+    });
+  }
+
   it('aborts about the given share of requests', async () => {
     const agent = keepAliveAgent();
     const { id } = proxy.addFault(spec({ type: 'abort', statusCode: 503, share: 0.5 }), 10_000);

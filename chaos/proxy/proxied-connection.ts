@@ -16,6 +16,7 @@ export interface Upstream {
 }
 
 const STATUS_TEXT: Record<number, string> = {
+  204: 'No Content', 205: 'Reset Content', 304: 'Not Modified',
   400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 408: 'Request Timeout', 429: 'Too Many Requests',
   500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
 };
@@ -127,17 +128,8 @@ export class ProxiedConnection implements PipeOwner {
   /** The synthetic answer to an aborted request, queued in order with the responses. */
   private respond(fault: ActiveFault & { spec: AbortSpec }, head: RequestHead, arrivalMs: number): void {
     const { statusCode, body } = fault.spec;
-    const payload = Buffer.from(body, 'utf8');
-    const text =
-      `HTTP/1.1 ${statusCode} ${STATUS_TEXT[statusCode] ?? 'Fault Injected'}\r\n` +
-      `content-type: text/plain; charset=utf-8\r\ncontent-length: ${payload.length}\r\n` +
-      `x-faultline-fault: ${fault.id}\r\nconnection: ${head.closes ? 'close' : 'keep-alive'}\r\n\r\n`;
-    this.toClient!.enqueue({
-      bytes: Buffer.concat([Buffer.from(text, 'latin1'), payload]),
-      arrivalMs,
-      delaysMs: this.delays('downstream'),
-      endAfter: head.closes,
-    });
+    const message = syntheticResponse(statusCode, body, head, fault.id);
+    this.toClient!.enqueue({ bytes: message, arrivalMs, delaysMs: this.delays('downstream'), endAfter: head.closes });
   }
 
   /** Per-unit rolls: the current HTTP request when there is one, else the connection. */
@@ -207,6 +199,25 @@ export class ProxiedConnection implements PipeOwner {
     this.upstream?.destroy();
     this.onClosed(this);
   }
+}
+
+/**
+ * The bytes of a synthetic response, framed as RFC 9110 wants so a
+ * keep-alive client reads exactly this message: 204 and 304 carry neither
+ * content nor Content-Length, 205 says Content-Length: 0, and the answer to
+ * HEAD has the Content-Length a GET would have got but no content. (1xx is
+ * not a final answer: the spec refuses statusCode < 200.)
+ */
+export function syntheticResponse(statusCode: number, body: string, head: RequestHead, faultId: string): Buffer {
+  const payload = statusCode === 204 || statusCode === 304 || statusCode === 205 ? Buffer.alloc(0) : Buffer.from(body, 'utf8');
+  const lines = [`HTTP/1.1 ${statusCode} ${STATUS_TEXT[statusCode] ?? 'Fault Injected'}`];
+  if (statusCode !== 204 && statusCode !== 304) {
+    if (payload.length > 0) lines.push('content-type: text/plain; charset=utf-8');
+    lines.push(`content-length: ${payload.length}`);
+  }
+  lines.push(`x-faultline-fault: ${faultId}`, `connection: ${head.closes ? 'close' : 'keep-alive'}`, '', '');
+  const text = Buffer.from(lines.join('\r\n'), 'latin1');
+  return head.method === 'HEAD' || payload.length === 0 ? text : Buffer.concat([text, payload]);
 }
 
 function resetSocket(socket: Socket): void {
