@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { ErrorCode, FaultlineError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -17,20 +17,50 @@ export interface EmbeddedRedis {
 
 const READY_TIMEOUT_MS = 10_000;
 
+/** The full path of an executable on PATH, or undefined. */
+function onPath(command: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const path = join(dir, command);
+    try {
+      accessSync(path, constants.X_OK);
+      return path;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
 /**
  * Starts a private redis-server bound to loopback, persisting (AOF and RDB)
  * into `<dataDir>/redis`. It dies with us: stop() shuts it down cleanly, and
- * if Faultline is killed the child notices its parent is gone (see below).
+ * if Faultline is killed (SIGKILL, a crash) the kernel sends the server
+ * SIGTERM, so it saves and exits instead of outliving us. That parent-death
+ * signal is set by util-linux's `setpriv --pdeathsig` (always there on
+ * Linux); elsewhere a left-over server is stopped on the next start.
  */
 export async function startEmbeddedRedis(dataDir: string, logger: Logger): Promise<EmbeddedRedis> {
   const dir = resolve(dataDir, 'redis');
   mkdirSync(dir, { recursive: true });
   await stopLeftover(resolve(dir, 'redis.pid'), logger);
-  const port = await freePort();
+  const redisServer = onPath('redis-server');
+  if (!redisServer) throw new FaultlineError(ErrorCode.MissingDependency, REDIS_INSTALL_HINT);
+  const setpriv = process.platform === 'linux' ? onPath('setpriv') : undefined;
+  // Redis >= 7: exit on SIGTERM even when the final save fails (a data
+  // directory that is gone or full), instead of running on as an orphan.
+  const major = Number(/v=(\d+)\./.exec(spawnSync(redisServer, ['--version'], { encoding: 'utf8' }).stdout ?? '')?.[1] ?? 0);
+  // The same port as last time on this data directory when it is free, so
+  // agents and scenario runners given the old URL reconnect after a restart.
+  const portFile = resolve(dir, 'port');
+  let lastPort = 0;
+  try { lastPort = Number(readFileSync(portFile, 'utf8').trim()) || 0; } catch { /* first start */ }
+  const port = await freePort('127.0.0.1', lastPort);
+  writeFileSync(portFile, `${port}\n`);
   const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec',
-      '--save', '60 1', '--daemonize', 'no', '--protected-mode', 'yes', '--logfile', '', '--pidfile', resolve(dir, 'redis.pid')],
+    setpriv ?? redisServer,
+    [...(setpriv ? ['--pdeathsig', 'TERM', redisServer] : []), '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec',
+      '--save', '60 1', ...(major >= 7 ? ['--shutdown-on-sigterm', 'force'] : []), '--daemonize', 'no', '--protected-mode', 'yes', '--logfile', '', '--pidfile', resolve(dir, 'redis.pid')],
     // Its own process group: a Ctrl-C in the terminal must not stop Redis
     // while Faultline is still draining into it; stop() ends it last.
     { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
