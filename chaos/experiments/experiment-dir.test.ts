@@ -33,6 +33,8 @@ describe('loadExperimentDir', () => {
   const bad: Array<[string, Record<string, string>, RegExp]> = [
     ['an unknown key, naming file and key', { 'x.yaml': doc('x', '\n  blastRadius: 3') }, /invalid experiment \(.*x\.yaml\):\n\s+spec\.blastRadius: unknown key/],
     ['steps together with value', { 'x.yaml': doc('x').replace('{ service: a }', '{ service: a, selection: { mode: percent, value: 10, steps: [10, 20] } }') }, /x\.yaml[\s\S]*spec\.targets\.selection\.steps: give either value or steps/],
+    ['a bad cron, naming file and key', { 'x.yaml': doc('x', '\n  schedule: { cron: banana }') }, /invalid experiment \(.*x\.yaml\):\n\s+spec\.schedule\.cron: not a valid cron expression "banana"/],
+    ['a bad time zone, naming file and key', { 'x.yaml': doc('x', '\n  schedule: { cron: "0 3 * * *", timezone: Moon/Base }') }, /invalid experiment \(.*x\.yaml\):\n\s+spec\.schedule\.timezone: unknown time zone "Moon\/Base"/],
     ['YAML that does not parse', { 'x.yaml': 'spec: [' }, /invalid experiment \(.*x\.yaml\): not valid YAML or JSON/],
     ['a name defined twice', { 'x.yaml': doc('same'), 'y.yaml': doc('same') }, /experiment name "same" is defined twice: in .*x\.yaml and .*y\.yaml/],
   ];

@@ -54,7 +54,35 @@ describe('parseExperiment', () => {
     ['signal check without bound', ['spec', 'hypothesis'], [{ signal: { service: 'a', signal: 'error_ratio' } }], /spec\.hypothesis\.0\.signal: give below, above or both/],
     ['missing targets', ['spec', 'targets'], undefined, /spec\.targets: required|spec\.targets:/],
     ['wrong apiVersion', ['apiVersion'], 'v2', /apiVersion: expected faultline\.dev\/v1/],
+    // A check's kind is the key it has; errors name the field inside it.
+    ['unknown signal', ['spec', 'hypothesis'], [{ signal: { service: 'a', signal: 'p99', below: 1 } }], /spec\.hypothesis\.0\.signal\.signal: expected one of rate_rps, error_ratio/],
+    ['SLO check without maxBurnRate', ['spec', 'hypothesis'], [{ sloBurnRate: { slo: 's' } }], /spec\.hypothesis\.0\.sloBurnRate\.maxBurnRate: required/],
+    ['abort probe without url', ['spec', 'abort'], { checks: [{ httpProbe: { expectStatus: 200 } }] }, /spec\.abort\.checks\.0\.httpProbe\.url: /],
+    ['a check of no kind', ['spec', 'hypothesis'], [{}], /spec\.hypothesis\.0: expected one of sloBurnRate, signal, httpProbe/],
+    ['a check of an unknown kind', ['spec', 'hypothesis'], [{ tcpProbe: {} }], /spec\.hypothesis\.0\.tcpProbe: unknown key/],
+    ['a check of two kinds', ['spec', 'hypothesis'], [{ sloBurnRate: { slo: 's', maxBurnRate: 1 }, httpProbe: { url: 'http://a/' } }], /spec\.hypothesis\.0: give one kind per check, not sloBurnRate and httpProbe/],
+    // Range errors say the range, not the type.
+    ['a status code out of range', ['spec', 'hypothesis'], [{ httpProbe: { url: 'http://a/', expectStatus: 700 } }], /spec\.hypothesis\.0\.httpProbe\.expectStatus: must be at most 599/],
+    ['a zero probe timeout', ['spec', 'hypothesis'], [{ httpProbe: { url: 'http://a/', timeoutMs: 0 } }], /spec\.hypothesis\.0\.httpProbe\.timeoutMs: must be at least 1/],
+    ['a zero history limit', ['spec', 'schedule'], { cron: '* * * * *', historyLimit: 0 }, /spec\.schedule\.historyLimit: must be at least 1/],
+    ['a fractional history limit', ['spec', 'schedule'], { cron: '* * * * *', historyLimit: 1.5 }, /spec\.schedule\.historyLimit: expected a whole number/],
+    ['a probe that is not HTTP', ['spec', 'hypothesis'], [{ httpProbe: { url: 'ftp://a/file' } }], /spec\.hypothesis\.0\.httpProbe\.url: expected an http:\/\/ or https:\/\/ URL/],
+    ['a value with mode one', ['spec', 'targets', 'selection'], { mode: 'one', value: 3 }, /spec\.targets\.selection\.value: not used by mode one/],
+    ['a value with mode all', ['spec', 'targets', 'selection'], { mode: 'all', value: 50 }, /spec\.targets\.selection\.value: not used by mode all/],
+    // Cron and time zone are checked with BullMQ's parser when the document is read.
+    ['a cron that is not one', ['spec', 'schedule'], { cron: 'banana' }, /spec\.schedule\.cron: not a valid cron expression "banana"/],
+    ['a cron field out of range', ['spec', 'schedule'], { cron: '61 * * * *' }, /spec\.schedule\.cron: not a valid cron expression "61 \* \* \* \*": Constraint error/],
+    ['an unknown time zone', ['spec', 'schedule'], { cron: '0 3 * * *', timezone: 'Mars/Olympus' }, /spec\.schedule\.timezone: unknown time zone "Mars\/Olympus"/],
   ];
+  it('accepts 6-field crons, a time zone, https probes and steps with the default mode', () => {
+    const e = parseExperiment(withChange(['spec', 'schedule'], { cron: '*/10 * * * * *', timezone: 'Europe/Berlin' }));
+    assert.equal(e.spec.schedule?.timezone, 'Europe/Berlin');
+    assert.deepEqual(parseExperiment(withChange(['spec', 'hypothesis'], [{ httpProbe: { url: 'https://a.example/healthz' } }])).spec.hypothesis, [
+      { httpProbe: { url: 'https://a.example/healthz', expectStatus: 200, timeoutMs: 2000 } },
+    ]);
+    assert.deepEqual(parseExperiment(withChange(['spec', 'targets', 'selection'], { steps: [10, 20] })).spec.targets.selection.steps, [10, 20]);
+  });
+
   for (const [name, path, value, message] of bad) {
     it(`rejects ${name}, naming the key`, () => {
       assert.throws(() => parseExperiment(withChange(path, value)), message);

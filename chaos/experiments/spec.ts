@@ -1,3 +1,4 @@
+import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { parseDurationMs } from '../../platform/duration.ts';
 import { describeZodError } from '../../platform/config/load.ts';
@@ -46,18 +47,36 @@ const signalCheck = z
 const probeCheck = z
   .object({
     /** URL to GET; the check holds when it answers `expectStatus` within `timeoutMs`. */
-    url: z.string({ error: 'expected a URL' }).url({ error: 'expected an http(s) URL' }),
+    url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }),
     expectStatus: int().min(100).max(599).default(200),
     timeoutMs: int().min(1).default(2000),
   })
   .strict();
 
-export const checkSchema = z.union([
-  z.object({ sloBurnRate: sloCheck }).strict(),
-  z.object({ signal: signalCheck }).strict(),
-  z.object({ httpProbe: probeCheck }).strict(),
-], { error: 'expected one of sloBurnRate, signal, httpProbe' });
-export type Check = z.infer<typeof checkSchema>;
+export type Check =
+  | { sloBurnRate: z.output<typeof sloCheck> }
+  | { signal: z.output<typeof signalCheck> }
+  | { httpProbe: z.output<typeof probeCheck> };
+const checkKinds = ['sloBurnRate', 'signal', 'httpProbe'] as const;
+
+/**
+ * A check is an object with exactly one of the three keys. The key present
+ * chooses the kind, so an error inside it names its own field
+ * (`hypothesis.0.signal.signal: expected one of ...`); a union would only
+ * say that none of the kinds matched.
+ */
+export const checkSchema = z
+  .object(
+    { sloBurnRate: sloCheck.optional(), signal: signalCheck.optional(), httpProbe: probeCheck.optional() },
+    { error: `expected an object with one of ${checkKinds.join(', ')}` },
+  )
+  .strict()
+  .superRefine((c, ctx) => {
+    const given = checkKinds.filter((k) => c[k] !== undefined);
+    if (given.length === 0) ctx.addIssue({ code: 'custom', message: `expected one of ${checkKinds.join(', ')}` });
+    if (given.length > 1) ctx.addIssue({ code: 'custom', message: `give one kind per check, not ${given.join(' and ')}` });
+  })
+  .transform((c): Check => (c.sloBurnRate ? { sloBurnRate: c.sloBurnRate } : c.signal ? { signal: c.signal } : { httpProbe: c.httpProbe! }));
 
 export const selectionModes = ['one', 'all', 'fixed', 'percent', 'random-max-percent'] as const;
 
@@ -84,6 +103,9 @@ const selectionSchema = z
     if ((s.mode === 'percent' || s.mode === 'random-max-percent') && s.value !== undefined && s.value > 100) {
       ctx.addIssue({ code: 'custom', path: ['value'], message: 'must be at most 100 (percent)' });
     }
+    if ((s.mode === 'one' || s.mode === 'all') && s.value !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: `not used by mode ${s.mode}; remove it, or use mode fixed or percent` });
+    }
     if (s.steps && s.value !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['steps'], message: 'give either value or steps (steps are percentages of the instances)' });
     }
@@ -106,8 +128,9 @@ const targetsSchema = z
 
 const scheduleSchema = z
   .object({
-    /** Standard 5-field cron (or 6 with seconds), in UTC unless `timezone` is set. */
+    /** Standard 5-field cron (or 6 with seconds), in UTC unless `timezone` is set; checked with BullMQ's parser (cron-parser). */
     cron: str(),
+    /** IANA time zone of the cron, e.g. Europe/Berlin. Default UTC. */
     timezone: str().optional(),
     /** Forbid (default): skip a run while the previous one is still going. Allow: run anyway. */
     concurrencyPolicy: z.enum(['Forbid', 'Allow'], { error: 'expected Forbid or Allow' }).default('Forbid'),
@@ -116,7 +139,33 @@ const scheduleSchema = z
     /** Finished runs kept in history. Default 10. */
     historyLimit: int().min(1).max(1000).default(10),
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    const problem = scheduleProblem(s.cron, s.timezone);
+    if (problem) ctx.addIssue({ code: 'custom', path: [problem.key], message: problem.message });
+  });
+
+/**
+ * What BullMQ would refuse (or choke on) when it schedules the cron, found
+ * while validating: the same parser (cron-parser) with the same options.
+ */
+export function scheduleProblem(cron: string, timezone: string | undefined): { key: 'cron' | 'timezone'; message: string } | undefined {
+  if (timezone !== undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: timezone });
+    } catch {
+      return { key: 'timezone', message: `unknown time zone "${timezone}" (expected an IANA name such as UTC or Europe/Berlin)` };
+    }
+  }
+  try {
+    CronExpressionParser.parse(cron, { currentDate: new Date(), ...(timezone ? { tz: timezone } : {}) }).next();
+  } catch (err) {
+    const text = err instanceof Error ? err.message : String(err);
+    if (timezone !== undefined && text.startsWith('CronDate')) return { key: 'timezone', message: `time zone "${timezone}" is not usable for schedules: ${text}` };
+    return { key: 'cron', message: `not a valid cron expression "${cron}": ${text} (expected 5 fields, or 6 with seconds first, e.g. "*/30 * * * *")` };
+  }
+  return undefined;
+}
 
 const abortSchema = z
   .object({

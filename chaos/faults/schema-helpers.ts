@@ -3,8 +3,17 @@ import { z } from 'zod';
 // Small zod builders whose messages read well after the YAML key that
 // describeZodError puts in front of them ("fault.latencyMs: expected a number").
 
+/**
+ * The schema-level message of num()/int(). Under zod 4 it applies to every
+ * issue of the schema, so range checks without their own message get theirs
+ * here ("must be at least 1"), not the type message.
+ */
 function typeError(what: string) {
-  return (issue: { input?: unknown }) => (issue.input === undefined ? 'required' : `expected ${what}`);
+  return (issue: { code?: string; input?: unknown; minimum?: unknown; maximum?: unknown; inclusive?: boolean }) => {
+    if (issue.code === 'too_small') return `must be ${issue.inclusive ? 'at least' : 'more than'} ${String(issue.minimum)}`;
+    if (issue.code === 'too_big') return `must be ${issue.inclusive ? 'at most' : 'less than'} ${String(issue.maximum)}`;
+    return issue.input === undefined ? 'required' : `expected ${what}`;
+  };
 }
 
 export function num(): z.ZodNumber {

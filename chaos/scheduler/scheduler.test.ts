@@ -38,7 +38,11 @@ describe('ExperimentScheduler (real redis-server, BullMQ)', () => {
     assert.ok(s.next! > Date.now());
     const [entry] = await new AuditLog(redis).list(1);
     assert.deepEqual([entry.who, entry.action, entry.experiment, entry.result], ['alice', 'schedule', 'nightly', 'scheduled']);
-    await assert.rejects(scheduler.schedule(experiment('broken', 'every day'), 'alice'), /spec\.schedule\.cron: /);
+    // Validation refuses it first; the scheduler still refuses one that skipped validation.
+    assert.throws(() => experiment('broken', 'every day'), /spec\.schedule\.cron: not a valid cron expression "every day"/);
+    const unchecked = experiment('broken', '0 3 * * *');
+    unchecked.spec.schedule!.cron = 'every day';
+    await assert.rejects(scheduler.schedule(unchecked, 'alice'), /spec\.schedule\.cron: /);
     assert.deepEqual((await scheduler.list()).map((x) => x.name), ['nightly'], 'a refused schedule leaves nothing behind');
   });
 
