@@ -4,6 +4,7 @@ import {
   DashboardLinkBuilder,
   DashboardLinkType,
   DatasourceVariableBuilder,
+  QueryVariableBuilder,
 } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { DATASOURCE_VARIABLE, prometheus } from './datasources.ts';
@@ -44,6 +45,23 @@ export function faultlineDashboard(uid: string, title: string, description: stri
         .includeVars(true)
         .keepTime(true),
     );
+}
+
+// Grafana's Prometheus variable editor saves a query variable as
+// { qryType, query, refId } with this refId; qryType 1 is "label values".
+const PROMETHEUS_VARIABLE_REF_ID = 'PrometheusVariableQueryEditor-VariableQuery';
+const PROMETHEUS_LABEL_VALUES = 1;
+
+/**
+ * A query variable over `label_values(...)` on the selected Prometheus, in
+ * the shape Grafana itself saves. (A query builder passed to `.query()`
+ * would serialise as `{ internal: ... }`, which Grafana cannot run.)
+ */
+export function labelValuesVariable(name: string, query: string): QueryVariableBuilder {
+  return new QueryVariableBuilder(name)
+    .datasource(prometheus)
+    .query({ qryType: PROMETHEUS_LABEL_VALUES, query, refId: PROMETHEUS_VARIABLE_REF_ID })
+    .definition(query);
 }
 
 /** Regions where chaos experiments had faults applied. */

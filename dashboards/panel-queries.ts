@@ -38,10 +38,21 @@ export function panelQueries(dashboard: Dashboard): PanelQuery[] {
     if (expr) out.push({ dashboard: title, panel: `annotation: ${a.name}`, refId: 'annotation', expr, instant: false });
   }
   for (const v of dashboard.templating?.list ?? []) {
-    const def = (v as { definition?: string }).definition;
-    if (v.type === 'query' && def) out.push({ dashboard: title, panel: `variable: ${v.name}`, refId: 'variable', expr: def, instant: true });
+    const expr = v.type === 'query' ? variableQuery(v.query) : undefined;
+    if (expr) out.push({ dashboard: title, panel: `variable: ${v.name}`, refId: 'variable', expr, instant: true });
   }
   return out;
+}
+
+/**
+ * The query string Grafana's Prometheus variable support runs: the variable's
+ * `query` as a string, or the `query` of its `{ query, refId, qryType }`
+ * object; undefined when there is none (`definition` is only a label).
+ */
+export function variableQuery(query: unknown): string | undefined {
+  if (typeof query === 'string') return query || undefined;
+  const inner = (query as { query?: unknown } | undefined)?.query;
+  return typeof inner === 'string' && inner !== '' ? inner : undefined;
 }
 
 /**

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { UID } from './common.ts';
-import { panelQueries } from './panel-queries.ts';
+import { panelQueries, variableQuery } from './panel-queries.ts';
 import { buildDashboards } from './registry.ts';
 
 // Snapshot tests: the generated JSON is reviewed as a diff. After an
@@ -47,6 +47,36 @@ describe('generated dashboards', () => {
           assert.ok(panel.fieldConfig?.defaults?.unit, `${dashboard.uid} / ${panel.title}: unit`);
         }
       }
+    }
+  });
+
+  it('carry no builder internals anywhere in the JSON', () => {
+    // A builder passed where a plain object belongs serialises as { internal: ... }.
+    const paths = (value: unknown, path: string, out: string[]): string[] => {
+      if (Array.isArray(value)) value.forEach((v, i) => paths(v, `${path}[${i}]`, out));
+      else if (value && typeof value === 'object') {
+        for (const [key, v] of Object.entries(value)) {
+          if (key === 'internal') out.push(`${path}.${key}`);
+          paths(v, `${path}.${key}`, out);
+        }
+      }
+      return out;
+    };
+    for (const { dashboard } of dashboards) assert.deepEqual(paths(JSON.parse(JSON.stringify(dashboard)), dashboard.uid ?? '?', []), []);
+  });
+
+  it('give every query variable a query Grafana\'s Prometheus variable support can run', () => {
+    const variables = dashboards.flatMap((d) => (d.dashboard.templating?.list ?? []).filter((v) => v.type === 'query').map((v) => ({ uid: d.dashboard.uid, v })));
+    assert.deepEqual(variables.map(({ v }) => v.name).sort(), ['service', 'slo']);
+    for (const { uid, v } of variables) {
+      // As Grafana saves it: { qryType: 1 (label values), query, refId }.
+      const query = v.query as { query?: unknown; refId?: unknown; qryType?: unknown };
+      assert.equal(typeof query.query, 'string', `${uid} / ${v.name}: query string`);
+      assert.match(String(query.query), /^label_values\(\w+(\{[^}]*\})?, \w+\)$/, `${uid} / ${v.name}: label_values query`);
+      assert.equal(query.refId, 'PrometheusVariableQueryEditor-VariableQuery', `${uid} / ${v.name}: refId`);
+      assert.equal(query.qryType, 1, `${uid} / ${v.name}: label values`);
+      assert.equal(variableQuery(v.query), v.definition, `${uid} / ${v.name}: definition shows the query`);
+      assert.deepEqual(v.datasource, { type: 'prometheus', uid: '${datasource}' });
     }
   });
 

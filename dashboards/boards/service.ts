@@ -1,7 +1,5 @@
-import { QueryVariableBuilder, RowBuilder, VariableRefresh, VariableSort } from '@grafana/grafana-foundation-sdk/dashboard';
-import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
-import { UID, faultlineDashboard } from '../common.ts';
-import { prometheus } from '../datasources.ts';
+import { RowBuilder, VariableRefresh, VariableSort } from '@grafana/grafana-foundation-sdk/dashboard';
+import { UID, faultlineDashboard, labelValuesVariable } from '../common.ts';
 import {
   errorRatioPanel,
   instanceErrorRatioPanel,
@@ -16,11 +14,8 @@ import { serverSpans } from '../queries.ts';
 
 /** One service in depth: RED per operation and per instance, its edges, USE. */
 export function serviceDashboard() {
-  const service = new QueryVariableBuilder('service')
+  const service = labelValuesVariable('service', 'label_values(traces_span_metrics_calls_total, service_name)')
     .label('Service')
-    .datasource(prometheus)
-    .query(new DataqueryBuilder().expr('label_values(traces_span_metrics_calls_total, service_name)').refId('service') as never)
-    .definition('label_values(traces_span_metrics_calls_total, service_name)')
     .refresh(VariableRefresh.OnTimeRangeChanged)
     .sort(VariableSort.AlphabeticalAsc);
   const builder = faultlineDashboard(UID.service, 'Faultline / Service', 'RED per operation and per instance, the service\'s edges, and USE of its instances.')

@@ -1,7 +1,5 @@
-import { QueryVariableBuilder, VariableRefresh } from '@grafana/grafana-foundation-sdk/dashboard';
-import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
-import { UID, faultlineDashboard } from '../common.ts';
-import { prometheus } from '../datasources.ts';
+import { VariableRefresh } from '@grafana/grafana-foundation-sdk/dashboard';
+import { UID, faultlineDashboard, labelValuesVariable } from '../common.ts';
 import {
   activeAlertsStat,
   alertStatePanel,
@@ -14,11 +12,8 @@ import { SLO_METRICS } from '../slo-metric-names.ts';
 
 export function slosDashboard() {
   const query = `label_values(${SLO_METRICS.objective}, slo)`;
-  const slo = new QueryVariableBuilder('slo')
+  const slo = labelValuesVariable('slo', query)
     .label('SLO')
-    .datasource(prometheus)
-    .query(new DataqueryBuilder().expr(query).refId('slo') as never)
-    .definition(query)
     .multi(true)
     .includeAll(true)
     .allValue('.*')

@@ -1,4 +1,4 @@
-import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
+import { DataqueryBuilder, PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as TimeseriesBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
 import { ThresholdsConfigBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { ThresholdsMode } from '@grafana/grafana-foundation-sdk/dashboard';
@@ -12,7 +12,7 @@ export function promQuery(expr: string, legend: string, refId = 'A'): DataqueryB
 
 /** An instant query returning a table (for stat, table and node graph panels). */
 export function promTable(expr: string, refId = 'A'): DataqueryBuilder {
-  return new DataqueryBuilder().expr(expr).instant().format('table' as never).refId(refId);
+  return new DataqueryBuilder().expr(expr).instant().format(PromQueryFormat.Table).refId(refId);
 }
 
 /** A time series panel on the selected Prometheus. */
