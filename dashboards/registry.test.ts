@@ -80,6 +80,66 @@ describe('generated dashboards', () => {
     }
   });
 
+  it('show links and the chaos annotation on the dashboard, not in the controls menu', () => {
+    for (const { dashboard } of dashboards) {
+      const json = JSON.stringify(dashboard);
+      assert.doesNotMatch(json, /"placement":"inControlsMenu"/, `${dashboard.uid}`);
+      for (const item of [...(dashboard.links ?? []), ...(dashboard.annotations?.list ?? [])]) {
+        assert.equal((item as { placement?: unknown }).placement, undefined, `${dashboard.uid}: ${JSON.stringify(item).slice(0, 60)}`);
+      }
+    }
+  });
+
+  it('give every panel and row a unique positive id within its dashboard', () => {
+    for (const { dashboard } of dashboards) {
+      const ids: unknown[] = [];
+      const visit = (panels: Array<{ id?: unknown; panels?: unknown[] }> | undefined) => {
+        for (const p of panels ?? []) {
+          ids.push(p.id);
+          visit(p.panels as typeof panels);
+        }
+      };
+      visit(dashboard.panels as Array<{ id?: unknown }>);
+      assert.ok(ids.length > 0);
+      assert.ok(ids.every((id) => Number.isInteger(id) && (id as number) > 0), `${dashboard.uid}: ids ${ids.join(',')}`);
+      assert.equal(new Set(ids).size, ids.length, `${dashboard.uid}: ids ${ids.join(',')}`);
+    }
+  });
+
+  it('have thresholds with strictly increasing steps', () => {
+    type Steps = { steps?: Array<{ value: number | null }> };
+    for (const { dashboard } of dashboards) {
+      for (const panel of (dashboard.panels ?? []) as Array<AnyPanel & { fieldConfig?: { defaults?: { thresholds?: Steps }; overrides?: Array<{ properties: Array<{ id: string; value?: Steps }> }> } }>) {
+        const all = [panel.fieldConfig?.defaults?.thresholds, ...(panel.fieldConfig?.overrides ?? []).flatMap((o) => o.properties.filter((p) => p.id === 'thresholds').map((p) => p.value))];
+        for (const t of all) {
+          const values = (t?.steps ?? []).slice(1).map((s) => s.value as number);
+          for (let i = 1; i < values.length; i++) assert.ok(values[i] > values[i - 1], `${dashboard.uid} / ${panel.title}: steps ${values.join(', ')}`);
+        }
+      }
+    }
+  });
+
+  it('give every renamed table column a unit in the field overrides', () => {
+    for (const { dashboard } of dashboards) {
+      for (const panel of (dashboard.panels ?? []) as Array<AnyPanel & { transformations?: Array<{ id: string; options: { renameByName?: Record<string, string> } }>; fieldConfig?: { overrides?: Array<{ matcher: { id: string; options: string }; properties: Array<{ id: string; value?: unknown }> }> } }>) {
+        if (panel.type !== 'table') continue;
+        const columns = (panel.transformations ?? []).filter((t) => t.id === 'organize').flatMap((t) => Object.values(t.options.renameByName ?? {}));
+        for (const column of columns) {
+          const override = panel.fieldConfig?.overrides?.find((o) => o.matcher.id === 'byName' && o.matcher.options === column);
+          assert.ok(override?.properties.some((p) => p.id === 'unit' && p.value), `${dashboard.uid} / ${panel.title}: unit of column "${column}"`);
+          assert.doesNotMatch(column, /\(.*\)/, 'no unit in the column name');
+        }
+      }
+    }
+  });
+
+  it('colour the edges\' error ratio by threshold', () => {
+    const graph = dashboards.find((d) => d.dashboard.uid === UID.serviceGraph)!.dashboard;
+    const table = (graph.panels as Array<AnyPanel & { fieldConfig?: { overrides?: Array<{ matcher: { options: string }; properties: Array<{ id: string; value?: { steps?: unknown[] } }> }> } }>).find((p) => p.type === 'table')!;
+    const errors = table.fieldConfig!.overrides!.find((o) => o.matcher.options === 'error ratio')!;
+    assert.ok((errors.properties.find((p) => p.id === 'thresholds')?.value?.steps ?? []).length >= 2);
+  });
+
   it('the service graph panel gives the node graph id/source/target fields and named stats', () => {
     const graph = dashboards.find((d) => d.dashboard.uid === UID.serviceGraph)!.dashboard;
     const node = (graph.panels as AnyPanel[]).find((p) => p.type === 'nodeGraph')!;

@@ -4,6 +4,7 @@ import { overviewDashboard } from './boards/overview.ts';
 import { serviceGraphDashboard } from './boards/service-graph.ts';
 import { serviceDashboard } from './boards/service.ts';
 import { slosDashboard } from './boards/slos.ts';
+import { finaliseDashboard } from './finalise.ts';
 
 export interface GeneratedDashboard {
   /** File name under the output directory. */
@@ -21,5 +22,5 @@ const builders = {
 };
 
 export function buildDashboards(): GeneratedDashboard[] {
-  return Object.entries(builders).map(([file, build]) => ({ file, dashboard: build().build() }));
+  return Object.entries(builders).map(([file, build]) => ({ file, dashboard: finaliseDashboard(build().build()) }));
 }

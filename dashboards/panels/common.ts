@@ -41,3 +41,11 @@ export function thresholds(warn: number, critical: number): ThresholdsConfigBuil
     { value: critical, color: 'red' },
   ]);
 }
+
+/** Green below `critical`, red from it on (e.g. any firing alert). */
+export function redFrom(critical: number): ThresholdsConfigBuilder {
+  return new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([
+    { value: null as unknown as number, color: 'green' },
+    { value: critical, color: 'red' },
+  ]);
+}

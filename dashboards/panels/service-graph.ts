@@ -1,8 +1,9 @@
 import { EdgeOptionsBuilder, NodeOptionsBuilder, PanelBuilder as NodeGraphBuilder } from '@grafana/grafana-foundation-sdk/nodegraph';
+import { TableCellDisplayMode } from '@grafana/grafana-foundation-sdk/common';
 import { PanelBuilder as TableBuilder } from '@grafana/grafana-foundation-sdk/table';
 import { prometheus } from '../datasources.ts';
 import { RATE, edgeErrorRatio, edgeLatencyQuantile, edgeRate } from '../queries.ts';
-import { promTable } from './common.ts';
+import { promTable, thresholds } from './common.ts';
 
 // The service graph is fed from the service-graph metrics in Prometheus, as
 // Grafana does for Tempo, so it needs no extra data source and works with the
@@ -62,12 +63,26 @@ export function edgesTablePanel(matchers = '') {
       options: {
         excludeByName: { Time: true },
         renameByName: {
-          'Value #rate': 'req/s',
-          'Value #errors': 'error ratio',
-          'Value #p50': 'p50 (s)',
-          'Value #p95': 'p95 (s)',
-          'Value #p99': 'p99 (s)',
+          'Value #rate': EDGE_COLUMNS.rate,
+          'Value #errors': EDGE_COLUMNS.errorRatio,
+          'Value #p50': EDGE_COLUMNS.p50,
+          'Value #p95': EDGE_COLUMNS.p95,
+          'Value #p99': EDGE_COLUMNS.p99,
         },
       },
-    });
+    })
+    // Units and colours per column: the merged table has one frame, so a
+    // panel-wide unit would apply to every column.
+    .overrideByName(EDGE_COLUMNS.rate, [{ id: 'unit', value: 'reqps' }])
+    .overrideByName(EDGE_COLUMNS.errorRatio, [
+      { id: 'unit', value: 'percentunit' },
+      { id: 'thresholds', value: thresholds(0.01, 0.05).build() },
+      { id: 'custom.cellOptions', value: { type: TableCellDisplayMode.ColorText } },
+    ])
+    .overrideByName(EDGE_COLUMNS.p50, [{ id: 'unit', value: 's' }])
+    .overrideByName(EDGE_COLUMNS.p95, [{ id: 'unit', value: 's' }])
+    .overrideByName(EDGE_COLUMNS.p99, [{ id: 'unit', value: 's' }]);
 }
+
+/** Column names of the edges table (units are in the field overrides). */
+export const EDGE_COLUMNS = { rate: 'rate', errorRatio: 'error ratio', p50: 'p50', p95: 'p95', p99: 'p99' } as const;

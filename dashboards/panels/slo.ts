@@ -3,7 +3,7 @@ import { PanelBuilder as StatBuilder } from '@grafana/grafana-foundation-sdk/sta
 import { PanelBuilder as TableBuilder } from '@grafana/grafana-foundation-sdk/table';
 import { prometheus } from '../datasources.ts';
 import { SLO_METRICS } from '../slo-metric-names.ts';
-import { promQuery, promTable, thresholds, timeseries } from './common.ts';
+import { promQuery, promTable, redFrom, thresholds, timeseries } from './common.ts';
 
 // SLO panels over the SLO engine's own series (analysis/slo), so they show
 // exactly what the engine alerts on.
@@ -15,7 +15,7 @@ export function activeAlertsStat() {
     .title('Active SLO alerts')
     .datasource(prometheus)
     .unit('none')
-    .thresholds(thresholds(1, 1))
+    .thresholds(redFrom(1))
     .withTarget(promQuery(`sum(${SLO_METRICS.alerts}{state="firing"}) or vector(0)`, 'firing'));
 }
 
