@@ -10,8 +10,8 @@ import { commandLine, descendants } from './testing/proc.ts';
 import { startTraceSink, type TraceSink } from './testing/trace-sink.ts';
 
 // `faultline scenario run` as a user runs it: ends by itself after
-// --duration, stops on SIGINT, and when killed with SIGKILL its instances
-// exit on their own and the next run stops the Redis it left.
+// --duration, stops on SIGINT (also during start-up), and when killed with
+// SIGKILL its instances and its private Redis exit on their own.
 
 const bin = fileURLToPath(new URL('../bin/faultline.mjs', import.meta.url));
 
@@ -113,7 +113,17 @@ describe('faultline scenario run', () => {
     assert.deepEqual(left.map((pid) => `${pid} ${commandLine(pid)}`), []);
   });
 
-  it('after SIGKILL the instances exit by themselves, and the next run stops the Redis left behind', async () => {
+  it('SIGINT during start-up stops it once started, with exit 0 and nothing left', async () => {
+    const r = start([]);
+    await waitFor('start-up to begin', () => r.output().includes('"msg":"embedded redis-server started"'), 30_000);
+    r.child.kill('SIGINT');
+    assert.equal(await r.exited, 0, r.output());
+    assert.match(r.output(), /as soon as its start-up has finished/);
+    const left = descendants(process.pid).filter((pid) => !baseline.includes(pid));
+    assert.deepEqual(left.map((pid) => `${pid} ${commandLine(pid)}`), []);
+  });
+
+  it('after SIGKILL the instances and the private Redis exit by themselves', async () => {
     const r = start([]);
     await waitFor('the scenario to start', () => r.output().includes('"msg":"scenario started"'), 30_000);
     const children = descendants(r.child.pid!);
@@ -124,11 +134,10 @@ describe('faultline scenario run', () => {
     r.child.kill('SIGKILL');
     await r.exited;
     await waitFor('every instance to exit once its supervisor is gone', () => instances.every((pid) => !alive(pid)), 10_000);
-    assert.ok(alive(redisPid), 'the private redis-server outlives a SIGKILLed runner');
+    await waitFor('the private redis-server to exit once its runner is gone', () => !alive(redisPid), 10_000);
 
     const next = start(['--duration', '3s']);
     assert.equal(await next.exited, 0, next.output());
-    assert.ok(!alive(redisPid), 'the next run stopped the redis-server left behind');
     assert.ok(!existsSync(pidFile) || !alive(Number(readFileSync(pidFile, 'utf8').trim())));
   });
 });

@@ -1,4 +1,4 @@
-import type { Logger } from '../platform/logger.ts';
+import { endStatusLine, setStatusLine, type Logger } from '../platform/logger.ts';
 import { formatProgress } from './runner/load-generator.ts';
 import type { RunningScenario } from './runner/runner.ts';
 
@@ -11,11 +11,11 @@ export function reportProgress(run: RunningScenario, logger: Logger, stream: Nod
   const timer = setInterval(() => {
     const status = run.status();
     if (!status.load?.active) return;
-    if (tty) stream.write(`\r\x1b[K${status.scenario}  ${formatProgress(status.load, status.restarts)}`);
+    if (tty) setStatusLine(`${status.scenario}  ${formatProgress(status.load, status.restarts)}`, stream);
     else logger.info({ scenario: status.scenario, ...status.load, restarts: status.restarts }, 'scenario load');
   }, tty ? 1000 : run.config.progressLogIntervalMs);
   return () => {
     clearInterval(timer);
-    if (tty) stream.write('\n');
+    if (tty) endStatusLine(stream);
   };
 }

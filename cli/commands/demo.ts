@@ -3,6 +3,7 @@ import { loadConfig } from '../../platform/config/load.ts';
 import { settings } from '../../platform/config/settings.ts';
 import { ErrorCode, FaultlineError } from '../../platform/errors.ts';
 import { createLogger } from '../../platform/logger.ts';
+import { holdStopSignals } from '../stop-signals.ts';
 import { startDemo } from '../../scenarios/demo.ts';
 import { reportProgress } from '../../scenarios/progress.ts';
 import { parseDurationFlag } from './scenario.ts';
@@ -32,6 +33,7 @@ export function demoCommand(): Command {
     for (const s of settings) flags[s.flag] = text(s.flag.replace(/-([a-z])/g, (_, ch: string) => ch.toUpperCase()));
     const config = loadConfig({ flags });
     const logger = createLogger({ level: config.logLevel });
+    const signals = holdStopSignals(logger, 'the demo');
     const demo = await startDemo(config, logger, {
       scenario: text('scenario'),
       outDir: text('out'),
@@ -41,12 +43,10 @@ export function demoCommand(): Command {
     });
     process.stdout.write(`\n${demo.summary}\n\n`);
     const stopProgress = reportProgress(demo.run, logger);
-    const shutdown = (signal: string) => {
+    signals.started((signal) => {
       logger.info({ signal }, 'stopping the demo');
       void demo.stop();
-    };
-    process.on('SIGINT', () => shutdown('SIGINT'));
-    process.on('SIGTERM', () => shutdown('SIGTERM'));
+    });
     await demo.run.done;
     await demo.stop();
     stopProgress();

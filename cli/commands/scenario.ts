@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { parseDurationMs } from '../../platform/duration.ts';
 import { ErrorCode, FaultlineError } from '../../platform/errors.ts';
 import { createLogger } from '../../platform/logger.ts';
+import { holdStopSignals } from '../stop-signals.ts';
 import { builtinNames, resolveScenarioPath } from '../../scenarios/builtin.ts';
 import { exportAttachments } from '../../scenarios/export.ts';
 import { reportProgress } from '../../scenarios/progress.ts';
@@ -58,6 +59,7 @@ export function scenarioCommand(): Command {
     .action(async (file: string, opts: { collector?: string; duration?: string; redisUrl?: string; host?: string; stateDir?: string; agentName?: string; agent: boolean; load: boolean; logLevel?: string }) => {
       const { scenario } = loadScenarioFile(resolveScenarioPath(file));
       const logger = createLogger({ level: opts.logLevel });
+      const signals = holdStopSignals(logger, 'the scenario');
       const run = await startScenario(scenario, {
         collectorUrl: opts.collector,
         durationMs: parseDurationFlag('--duration', opts.duration),
@@ -69,12 +71,10 @@ export function scenarioCommand(): Command {
         load: opts.load,
       }, logger);
       const stopProgress = reportProgress(run, logger);
-      const shutdown = (signal: string) => {
+      signals.started((signal) => {
         logger.info({ signal }, 'stopping the scenario');
         void run.stop();
-      };
-      process.on('SIGINT', () => shutdown('SIGINT'));
-      process.on('SIGTERM', () => shutdown('SIGTERM'));
+      });
       await run.done;
       stopProgress();
       logger.flush?.();
