@@ -17,7 +17,12 @@ describe('parseFaultSpec', () => {
     ['bad status', { type: 'abort', statusCode: 99 }, /^fault\.statusCode: must be at least 200 /],
     ['an interim status', { type: 'abort', statusCode: 101 }, /^fault\.statusCode: must be at least 200 \(1xx are not final responses\)$/],
     ['bad direction', { type: 'bandwidth', bytesPerSecond: 10, direction: 'sideways' }, /^fault\.direction: expected one of upstream, downstream, both$/],
-    ['bad peer', { type: 'partition', peers: ['10.0.0.1', 'example.com'] }, /^fault\.peers\.1: expected an IPv4 address or CIDR$/],
+    ['bad peer', { type: 'partition', peers: ['10.0.0.1', 'example.com'] }, /^fault\.peers\.1: expected an IPv4 or IPv6 address or CIDR, got "example\.com"$/],
+    ['an IPv4 octet over 255', { type: 'partition', peers: ['999.1.1.1'] }, /^fault\.peers\.0: expected an IPv4 or IPv6 address or CIDR, got "999\.1\.1\.1"$/],
+    ['an IPv4 prefix over 32', { type: 'partition', peers: ['10.0.0.0/40'] }, /^fault\.peers\.0: "10\.0\.0\.0\/40": the prefix length of an IPv4 CIDR is 0 to 32$/],
+    ['an IPv6 prefix over 128', { type: 'partition', peers: ['fd00::/129'] }, /^fault\.peers\.0: "fd00::\/129": the prefix length of an IPv6 CIDR is 0 to 128$/],
+    ['an IPv4-mapped IPv6 peer', { type: 'partition', peers: ['::ffff:10.0.0.1'] }, /^fault\.peers\.0: .*IPv4-mapped IPv6 address: write the IPv4 address instead$/],
+    ['a scoped IPv6 peer', { type: 'partition', peers: ['fe80::1%eth0'] }, /^fault\.peers\.0: expected an IPv4 or IPv6 address or CIDR/],
     ['disk-fill percent', { type: 'disk-fill', path: '/tmp', percent: 0 }, /^fault\.percent: must be more than 0$/],
     ['not a mapping', 'latency', /^fault: expected a mapping with a type$/],
     ['a direction where the type has none', { type: 'kill', direction: 'upstream' }, /^fault\.direction: unknown key$/],
@@ -42,6 +47,11 @@ describe('parseFaultSpec', () => {
       for (const [key, value] of Object.entries(expected)) assert.deepEqual(spec[key], value, key);
     });
   }
+
+  it('accepts IPv4 and IPv6 peers and CIDRs', () => {
+    const peers = ['10.0.0.1', '10.1.0.0/16', '0.0.0.0/0', 'fd00::1', '2001:db8::/32', '::/0'];
+    assert.deepEqual((parseFaultSpec({ type: 'partition', peers }) as { peers: string[] }).peers, peers);
+  });
 
   it('uses the key it is given in messages', () => {
     throwsMessage(() => parseFaultSpec({ type: 'latency', latencyMs: -1 }, 'steps.0.fault'), /^steps\.0\.fault\.latencyMs: must be at least 0 ms$/);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ErrorCode, FaultlineError } from '../../platform/errors.ts';
+import { checkPeer } from '../drivers/network/addresses.ts';
 import { describeIssues, int, ms, num, percent, str } from './schema-helpers.ts';
 
 // The fault spec language, decoded in two steps as toxiproxy's AddToxicJson
@@ -78,10 +79,13 @@ export const partitionSpecSchema = z
     /** Which way is cut. Default both. */
     direction: direction('both'),
     /**
-     * Network targets only: peer addresses or CIDRs (IPv4) the target is cut
-     * from. Default: everyone (loopback excepted).
+     * Network targets only: peer addresses or CIDRs (IPv4 or IPv6) the target
+     * is cut from. Default: everyone, in both families (loopback excepted).
      */
-    peers: z.array(str().regex(/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/, { error: 'expected an IPv4 address or CIDR' })).default([]),
+    peers: z.array(str().superRefine((value, ctx) => {
+      const checked = checkPeer(value);
+      if ('error' in checked) ctx.addIssue({ code: 'custom', message: checked.error });
+    })).default([]),
   })
   .strict();
 

@@ -3,18 +3,26 @@ import { randomBytes } from 'node:crypto';
 import { run, runOk } from '../drivers/exec.ts';
 
 // Two network namespaces of the test's own, joined by a veth pair with a
-// private /30 that exists only inside them. Nothing touches the host's
-// interfaces; destroy() deletes both namespaces (and so the veth pair).
+// private IPv4 /30 and an IPv6 ULA /64 that exist only inside them. Nothing
+// touches the host's interfaces; destroy() deletes both namespaces (and so
+// the veth pair).
 
 export interface NetnsPair {
   a: string;
   b: string;
   addrA: string;
   addrB: string;
-  /** Starts a TCP server in b on addrB:port that answers "pong". */
+  addr6A: string;
+  addr6B: string;
+  /** Starts TCP servers that answer "pong" and UDP servers that echo, in b on addrB:port and [addr6B]:port. */
   serve(port: number): Promise<ChildProcess>;
-  /** Connects from a to addrB:port: 'ok', 'timeout' or an error code. */
-  probe(port: number, timeoutMs?: number): Promise<string>;
+  /**
+   * Reaches b's server on `port` from a, over IPv4 (default) or IPv6, TCP
+   * (default: connect and read) or UDP (send and wait for the echo):
+   * 'ok', 'timeout' or an error code (ECONNREFUSED for a TCP RST or an
+   * ICMP port-unreachable).
+   */
+  probe(port: number, timeoutMs?: number, options?: { family?: 4 | 6; protocol?: 'tcp' | 'udp' }): Promise<string>;
   destroy(): Promise<void>;
 }
 
@@ -29,6 +37,10 @@ export async function createNetnsPair(): Promise<NetnsPair> {
   const host = z & 0xfc;
   const addrA = `${base}${host + 1}`;
   const addrB = `${base}${host + 2}`;
+  // A ULA prefix of our own; nodad: the addresses work at once, no duplicate detection to wait for.
+  const prefix6 = `fd${randomBytes(1).toString('hex')}:${randomBytes(2).toString('hex')}:${id.slice(0, 4)}::`;
+  const addr6A = `${prefix6}1`;
+  const addr6B = `${prefix6}2`;
   const children: ChildProcess[] = [];
   const destroy = async () => {
     for (const child of children) child.kill('SIGKILL');
@@ -39,8 +51,9 @@ export async function createNetnsPair(): Promise<NetnsPair> {
     await runOk('ip', ['netns', 'add', a]);
     await runOk('ip', ['netns', 'add', b]);
     await runOk('ip', ['link', 'add', ifA, 'netns', a, 'type', 'veth', 'peer', 'name', ifB, 'netns', b]);
-    for (const [ns, dev, addr] of [[a, ifA, addrA], [b, ifB, addrB]]) {
+    for (const [ns, dev, addr, addr6] of [[a, ifA, addrA, addr6A], [b, ifB, addrB, addr6B]]) {
       await runOk('ip', ['-n', ns, 'addr', 'add', `${addr}/30`, 'dev', dev]);
+      await runOk('ip', ['-n', ns, 'addr', 'add', `${addr6}/64`, 'dev', dev, 'nodad']);
       await runOk('ip', ['-n', ns, 'link', 'set', dev, 'up']);
       await runOk('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
     }
@@ -49,9 +62,14 @@ export async function createNetnsPair(): Promise<NetnsPair> {
     throw err;
   }
   return {
-    a, b, addrA, addrB, destroy,
+    a, b, addrA, addrB, addr6A, addr6B, destroy,
     async serve(port) {
-      const code = `require('net').createServer((s) => s.end('pong')).listen(${port}, '${addrB}', () => console.log('listening'))`;
+      const code = `const net = require('net'), dgram = require('dgram'); let n = 0;` +
+        `for (const [host, type] of [['${addrB}', 'udp4'], ['${addr6B}', 'udp6']]) {` +
+        `  net.createServer((s) => s.end('pong')).listen(${port}, host, () => { if (++n === 4) console.log('listening'); });` +
+        `  const u = dgram.createSocket(type); u.on('message', (m, r) => u.send(m, r.port, r.address));` +
+        `  u.bind(${port}, host, () => { if (++n === 4) console.log('listening'); });` +
+        `}`;
       const child = spawn('ip', ['netns', 'exec', b, process.execPath, '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
       children.push(child);
       await new Promise<void>((resolve, reject) => {
@@ -60,11 +78,19 @@ export async function createNetnsPair(): Promise<NetnsPair> {
       });
       return child;
     },
-    async probe(port, timeoutMs = 600) {
-      const code = `const s = require('net').connect(${port}, '${addrB}');` +
-        `s.setTimeout(${timeoutMs}, () => { console.log('timeout'); process.exit(0); });` +
-        `s.on('data', () => { console.log('ok'); process.exit(0); });` +
-        `s.on('error', (e) => { console.log(e.code); process.exit(0); });`;
+    async probe(port, timeoutMs = 600, options = {}) {
+      const to = options.family === 6 ? addr6B : addrB;
+      const code = options.protocol === 'udp'
+        ? `const s = require('dgram').createSocket('${options.family === 6 ? 'udp6' : 'udp4'}');` +
+          `setTimeout(() => { console.log('timeout'); process.exit(0); }, ${timeoutMs});` +
+          `s.on('message', () => { console.log('ok'); process.exit(0); });` +
+          `s.on('error', (e) => { console.log(e.code); process.exit(0); });` +
+          // A second datagram: the error of the first (ICMP) is reported on a later call.
+          `s.connect(${port}, '${to}', () => { s.send('ping'); setTimeout(() => s.send('ping'), 50); });`
+        : `const s = require('net').connect(${port}, '${to}');` +
+          `s.setTimeout(${timeoutMs}, () => { console.log('timeout'); process.exit(0); });` +
+          `s.on('data', () => { console.log('ok'); process.exit(0); });` +
+          `s.on('error', (e) => { console.log(e.code); process.exit(0); });`;
       return (await runOk('ip', ['netns', 'exec', a, process.execPath, '-e', code])).trim();
     },
   };
