@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { parseFaultSpec, type ProxyFaultSpec } from '../faults/specs.ts';
 import { FakeClock } from '../leases/clock.ts';
@@ -7,6 +7,53 @@ import { httpCall, keepAliveAgent, startUpstream, type Upstream } from '../testi
 import { startFaultProxy, type FaultProxy } from './fault-proxy.ts';
 
 const spec = (input: Record<string, unknown>) => parseFaultSpec(input) as ProxyFaultSpec;
+
+/** The first whole response in `text` (Content-Length or chunked) and what follows it, or undefined. */
+function takeResponse(text: string): { status: number; body: string; rest: string } | undefined {
+  const end = text.indexOf('\r\n\r\n');
+  if (end < 0) return undefined;
+  const head = text.slice(0, end);
+  const status = Number(head.slice(9, 12));
+  let at = end + 4;
+  if (!/\r\ntransfer-encoding: chunked/i.test(head)) {
+    const length = Number(/\r\ncontent-length: (\d+)/i.exec(head)?.[1] ?? 0);
+    return text.length < at + length ? undefined : { status, body: text.slice(at, at + length), rest: text.slice(at + length) };
+  }
+  let body = '';
+  for (;;) {
+    const eol = text.indexOf('\r\n', at);
+    if (eol < 0) return undefined;
+    const size = Number.parseInt(text.slice(at, eol), 16);
+    if (text.length < eol + 2 + size + 2) return undefined;
+    body += text.slice(eol + 2, eol + 2 + size);
+    at = eol + 2 + size + 2;
+    if (size === 0) return { status, body, rest: text.slice(at) };
+  }
+}
+
+/** A raw client socket, and the responses it reads, for requests written piece by piece. */
+async function rawClient(port: number): Promise<{ socket: Socket; write(text: string): void; next(timeoutMs?: number): Promise<{ status: number; body: string }> }> {
+  const socket = connect(port, '127.0.0.1');
+  await new Promise((r) => socket.once('connect', r));
+  let buffered = '';
+  socket.on('data', (chunk: Buffer) => { buffered += chunk.toString('latin1'); });
+  return {
+    socket,
+    write: (text) => socket.write(text),
+    async next(timeoutMs = 2000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const response = takeResponse(buffered);
+        if (response) {
+          buffered = response.rest;
+          return { status: response.status, body: response.body };
+        }
+        if (Date.now() > deadline) throw new Error(`no whole response within ${timeoutMs} ms; have ${JSON.stringify(buffered)}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+  };
+}
 
 describe('fault proxy', () => {
   let upstream: Upstream;
@@ -111,6 +158,35 @@ describe('fault proxy', () => {
       agent.destroy();
     });
   }
+
+  it('sends on the part of a request head it held when the last fault goes away', async () => {
+    const client = await rawClient(proxy.port);
+    client.write('GET / HTTP/1.1\r\nHost: a\r\n\r\n');
+    assert.equal((await client.next()).status, 200);
+    const { id } = proxy.addFault(spec({ type: 'latency', latencyMs: 20 }), 10_000);
+    client.write('POST /partial HTTP/1.1\r\nHost: a\r\nContent-');
+    await new Promise((r) => setTimeout(r, 50));
+    await proxy.removeFault(id);
+    client.write('Length: 3\r\n\r\nabc');
+    const reply = await client.next();
+    assert.equal(reply.status, 200);
+    assert.deepEqual(JSON.parse(reply.body), { received: 3, url: '/partial' });
+    client.socket.destroy();
+  });
+
+  it('keeps the rest of an aborted request from the service when the fault goes away mid-body', async () => {
+    const client = await rawClient(proxy.port);
+    const { id } = proxy.addFault(spec({ type: 'abort', statusCode: 503 }), 10_000);
+    client.write('POST /aborted HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nhello');
+    assert.equal((await client.next()).status, 503);
+    await proxy.removeFault(id);
+    client.write('world');
+    client.write('GET /next HTTP/1.1\r\nHost: a\r\n\r\n');
+    const reply = await client.next();
+    assert.equal(reply.status, 200);
+    assert.deepEqual(JSON.parse(reply.body), { received: 0, url: '/next' });
+    client.socket.destroy();
+  });
 
   it('aborts about the given share of requests', async () => {
     const agent = keepAliveAgent();

@@ -50,6 +50,18 @@ describe('RequestBoundaryParser', () => {
     assert.equal(head.starts, true);
   });
 
+  it('is at a boundary only between messages with nothing held back', () => {
+    const parser = new RequestBoundaryParser();
+    const states: boolean[] = [parser.atBoundary];
+    for (const piece of ['POST /x HTTP/1.1\r\n', 'Content-Length: 4\r\n\r\nab', 'cd', 'GET / HTTP/1.1\r\n\r\n']) {
+      parser.feed(Buffer.from(piece));
+      states.push(parser.atBoundary);
+    }
+    assert.deepEqual(states, [true, false, false, true, true]);
+    parser.unsync();
+    assert.equal(parser.atBoundary, true);
+  });
+
   it('notes requests that close the connection', () => {
     const { heads } = run([get + closing + 'GET / HTTP/1.1\r\nConnection: close\r\n\r\n']);
     assert.deepEqual(heads.map((h) => h.closes), [false, true, true]);

@@ -52,6 +52,16 @@ export class RequestBoundaryParser {
     this.pending = Buffer.alloc(0);
   }
 
+  /**
+   * Between messages with nothing held back: bytes may skip the parser here
+   * without cutting a request in two (a partial head it holds, or the rest
+   * of a body it is counting, must still go through it).
+   */
+  get atBoundary(): boolean {
+    if (this.state === 'unsynced' || this.state === 'opaque') return true;
+    return this.state === 'head' && this.pending.length === 0;
+  }
+
   get synced(): boolean {
     return this.state !== 'unsynced' && this.state !== 'opaque';
   }

@@ -91,7 +91,9 @@ export class ProxiedConnection implements PipeOwner {
 
   private fromClient(chunk: Buffer): void {
     const pipe = this.toUpstream!;
-    if (this.faults.size === 0 && pipe.idle) {
+    // Only at a request boundary: a partial head the parser holds would be
+    // lost, and the rest of an aborted request's body would reach the service.
+    if (this.faults.size === 0 && pipe.idle && this.parser.atBoundary) {
       this.parser.unsync();
       pipe.passThrough(chunk);
       return;
