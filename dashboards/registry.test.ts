@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { UID } from './common.ts';
 import { panelQueries, variableQuery } from './panel-queries.ts';
 import { buildDashboards } from './registry.ts';
+import { nodeGraphFrames, panelFrames, rows, type Transformation } from './testing/grafana-frames.ts';
 
 // Snapshot tests: the generated JSON is reviewed as a diff. After an
 // intended change, regenerate with UPDATE_GOLDEN=1.
@@ -140,14 +141,31 @@ describe('generated dashboards', () => {
     assert.ok((errors.properties.find((p) => p.id === 'thresholds')?.value?.steps ?? []).length >= 2);
   });
 
-  it('the service graph panel gives the node graph id/source/target fields and named stats', () => {
+  it('the service graph panel gives the node graph one nodes frame and one edges frame with its field names', () => {
     const graph = dashboards.find((d) => d.dashboard.uid === UID.serviceGraph)!.dashboard;
-    const node = (graph.panels as AnyPanel[]).find((p) => p.type === 'nodeGraph')!;
-    const exprs = (node.targets ?? []).map((t) => t.expr ?? '');
-    assert.match(exprs[0], /"id", "\$1", "server"/);
-    assert.match(exprs[1], /"source", "\$1", "client"/);
-    assert.match(exprs[1], /"target", "\$1", "server"/);
-    assert.match(exprs[1], /label_join\(.*"id", "->", "client", "server"\)/);
+    const panel = (graph.panels as Array<AnyPanel & { refId?: string; transformations?: Transformation[] }>).find((p) => p.type === 'nodeGraph')!;
+    const targets = (panel.targets ?? []) as Array<{ expr: string; refId: string }>;
+    // The labels each query must give its series (checked against a real
+    // Prometheus in live-check.test.ts): id and title for nodes, id, source
+    // and target for edges.
+    for (const t of targets) {
+      if (t.refId.startsWith('nodes')) assert.match(t.expr, /"title", "\$1", "id", "\(\.\*\)"\)$/, t.refId);
+      else assert.match(t.expr, /^label_join\(.*, "id", "->", "source", "target"\)$/, t.refId);
+    }
+    const results = targets.map((t) => ({
+      refId: t.refId,
+      series: t.refId.startsWith('nodes')
+        ? ['a', 'b'].map((id) => ({ metric: { id, title: id }, value: [1, '0.5'] as [number, string] }))
+        : [{ metric: { id: 'a->b', source: 'a', target: 'b' }, value: [1, '2'] as [number, string] }],
+    }));
+    const { nodes, edges } = nodeGraphFrames(panelFrames(panel, results));
+    // Grafana's Node Graph data API (docs: "Data API" of the node graph panel).
+    assert.deepEqual(nodes?.fields.map((f) => f.name).sort(), ['arc__failed', 'arc__success', 'id', 'mainstat', 'secondarystat', 'title']);
+    assert.deepEqual(edges?.fields.map((f) => f.name).sort(), ['id', 'mainstat', 'secondarystat', 'source', 'target']);
+    assert.equal(rows(nodes!).length, 2);
+    const options = (panel as { options?: { nodes?: { mainStatUnit?: string; secondaryStatUnit?: string; arcs?: Array<{ field: string }> }; edges?: { mainStatUnit?: string; secondaryStatUnit?: string } } }).options;
+    assert.deepEqual(options?.nodes?.arcs?.map((a) => a.field), ['arc__success', 'arc__failed']);
+    assert.ok(options?.nodes?.mainStatUnit && options.nodes.secondaryStatUnit && options.edges?.mainStatUnit && options.edges.secondaryStatUnit, 'stat units');
   });
 
   it('lists every query, including annotations and variables', () => {

@@ -1,50 +1,46 @@
-import { EdgeOptionsBuilder, NodeOptionsBuilder, PanelBuilder as NodeGraphBuilder } from '@grafana/grafana-foundation-sdk/nodegraph';
+import { ArcOptionBuilder, EdgeOptionsBuilder, NodeOptionsBuilder, PanelBuilder as NodeGraphBuilder } from '@grafana/grafana-foundation-sdk/nodegraph';
 import { TableCellDisplayMode } from '@grafana/grafana-foundation-sdk/common';
 import { PanelBuilder as TableBuilder } from '@grafana/grafana-foundation-sdk/table';
 import { prometheus } from '../datasources.ts';
-import { RATE, edgeErrorRatio, edgeLatencyQuantile, edgeRate } from '../queries.ts';
+import { EDGE_FIELDS, NODE_FIELDS, STAT_UNITS, edgeQueries, nodeQueries, refIdsMatcher } from '../node-graph-queries.ts';
+import { edgeErrorRatio, edgeLatencyQuantile, edgeRate } from '../queries.ts';
 import { promTable, thresholds } from './common.ts';
 
 // The service graph is fed from the service-graph metrics in Prometheus, as
 // Grafana does for Tempo, so it needs no extra data source and works with the
-// OpenTelemetry Collector's servicegraph connector too. Grafana's node graph
-// takes frames with an `id` field as nodes and frames with `source`/`target`
-// as edges, and reads `mainstat`/`secondarystat` by name: PromQL builds the
-// id/source/target labels and an `organize` transformation names the values.
-
-const REQUESTS = 'traces_service_graph_request_total';
-
-/** Nodes: every service seen as a server or a client; mainstat = requests/s served. */
-export function nodesQuery(matchers: string): string {
-  const served = `sum by (id) (label_replace(rate(${REQUESTS}{${matchers}}[${RATE}]), "id", "$1", "server", "(.*)"))`;
-  const callersOnly = `sum by (id) (label_replace(rate(${REQUESTS}{${matchers}}[${RATE}]), "id", "$1", "client", "(.*)")) * 0`;
-  return `${served} or ${callersOnly}`;
-}
-
-/** Edges: one per client/server pair; mainstat = requests/s. */
-export function edgesQuery(matchers: string): string {
-  const rate = `sum by (client, server) (rate(${REQUESTS}{${matchers}}[${RATE}]))`;
-  const withSource = `label_replace(${rate}, "source", "$1", "client", "(.*)")`;
-  const withTarget = `label_replace(${withSource}, "target", "$1", "server", "(.*)")`;
-  return `label_join(${withTarget}, "id", "->", "client", "server")`;
-}
+// OpenTelemetry Collector's servicegraph connector too. The queries and the
+// field each one becomes are in ../node-graph-queries.ts.
 
 export function serviceGraphPanel(matchers = '') {
-  return new NodeGraphBuilder()
+  const nodes = nodeQueries(matchers);
+  const edges = edgeQueries(matchers);
+  const panel = new NodeGraphBuilder()
     .title('Service graph')
-    .description('Services and the calls between them (requests/s), from traces_service_graph_* metrics.')
-    .datasource(prometheus)
-    .withTarget(promTable(nodesQuery(matchers), 'nodes'))
-    .withTarget(promTable(edgesQuery(matchers), 'edges'))
-    .withTransformation({
-      id: 'organize',
-      options: {
-        excludeByName: { Time: true, client: true, server: true },
-        renameByName: { 'Value #nodes': 'mainstat', 'Value #edges': 'mainstat', Value: 'mainstat' },
-      },
-    })
-    .nodes(new NodeOptionsBuilder().mainStatUnit('reqps'))
-    .edges(new EdgeOptionsBuilder().mainStatUnit('reqps'));
+    .description('Services (requests/s served, p95 latency, green/red: succeeded/failed share) and the calls between them (requests/s, p95), from traces_service_graph_* metrics.')
+    .datasource(prometheus);
+  for (const [refId, expr] of [...Object.entries(nodes), ...Object.entries(edges)]) panel.withTarget(promTable(expr, refId));
+  const rename: Record<string, string> = {};
+  for (const [refId, field] of [...Object.entries(NODE_FIELDS), ...Object.entries(EDGE_FIELDS)]) rename[`Value #${refId}`] = field;
+  return panel
+    // One frame of nodes and one of edges: merge joins rows on their common
+    // label columns (id, title / id, source, target), each set on its own.
+    .withTransformation({ id: 'merge', options: {}, filter: refIdsMatcher(Object.keys(nodes)) })
+    .withTransformation({ id: 'merge', options: {}, filter: refIdsMatcher(Object.keys(edges)) })
+    .withTransformation({ id: 'organize', options: { excludeByName: { Time: true }, renameByName: rename } })
+    .overrideByName('mainstat', [{ id: 'unit', value: STAT_UNITS.mainstat }])
+    .overrideByName('secondarystat', [{ id: 'unit', value: STAT_UNITS.secondarystat }])
+    .overrideByName(NODE_FIELDS.nodes_ok, [{ id: 'displayName', value: 'succeeded' }, { id: 'color', value: { mode: 'fixed', fixedColor: 'green' } }])
+    .overrideByName(NODE_FIELDS.nodes_failed, [{ id: 'displayName', value: 'failed' }, { id: 'color', value: { mode: 'fixed', fixedColor: 'red' } }])
+    .nodes(
+      new NodeOptionsBuilder()
+        .mainStatUnit(STAT_UNITS.mainstat)
+        .secondaryStatUnit(STAT_UNITS.secondarystat)
+        .arcs([
+          new ArcOptionBuilder().field(NODE_FIELDS.nodes_ok).color('green'),
+          new ArcOptionBuilder().field(NODE_FIELDS.nodes_failed).color('red'),
+        ]),
+    )
+    .edges(new EdgeOptionsBuilder().mainStatUnit(STAT_UNITS.mainstat).secondaryStatUnit(STAT_UNITS.secondarystat));
 }
 
 /** One row per edge: rate, error ratio and latency quantiles, merged by client/server. */
