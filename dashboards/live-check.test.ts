@@ -3,6 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { silentLogger } from '../platform/logger.ts';
 import { startFaultline, type FaultlineProcess } from '../platform/testing/faultline-process.ts';
 import { startPrometheus, type PrometheusServer } from '../platform/testing/prometheus.ts';
@@ -48,10 +51,39 @@ const slo = `
 // errors only); everything else must return series.
 const dataOnlyAfterChaos = /Runs by verdict|Experiment timeline|Faults applied|Governor rejections|annotation: Chaos|Time to budget exhaustion/;
 
+/**
+ * One more `api` instance, `unit-one`, whose SDK sends the utilisation gauges
+ * with the semantic conventions' unit "1" and `cpu.mode` (as the Collector's
+ * hostmetrics receiver and most SDKs do; the scenario's JavaScript
+ * host-metrics sends them without a unit). Faultline exposes these as
+ * `*_utilization_ratio`.
+ */
+function exportUnitOneGauges(collectorUrl: string): MeterProvider {
+  const provider = new MeterProvider({
+    resource: resourceFromAttributes({ 'service.name': 'api', 'service.namespace': 'dash', 'service.instance.id': 'unit-one' }),
+    readers: [new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter({ url: `${collectorUrl}/v1/metrics` }), exportIntervalMillis: 1000 })],
+  });
+  const meter = provider.getMeter('live-check');
+  meter.createObservableGauge('process.cpu.utilization', { unit: '1' }).addCallback((r) => {
+    r.observe(0.15, { 'cpu.mode': 'user' });
+    r.observe(0.1, { 'cpu.mode': 'system' });
+  });
+  meter.createObservableGauge('system.cpu.utilization', { unit: '1' }).addCallback((r) => {
+    r.observe(0.6, { 'cpu.mode': 'idle', 'cpu.logical_number': 0 });
+    r.observe(0.4, { 'cpu.mode': 'user', 'cpu.logical_number': 0 });
+  });
+  meter.createObservableGauge('system.memory.utilization', { unit: '1' }).addCallback((r) => {
+    r.observe(0.5, { 'system.memory.state': 'used' });
+    r.observe(0.5, { 'system.memory.state': 'free' });
+  });
+  return provider;
+}
+
 describe('generated dashboards against a real Prometheus', () => {
   const dir = mkdtempSync(join(tmpdir(), 'faultline-dash-'));
   let faultline: FaultlineProcess | undefined;
   let run: RunningScenario | undefined;
+  let unitOne: MeterProvider | undefined;
   let prometheus: PrometheusServer | undefined;
   let results: QueryCheck[] = [];
 
@@ -62,6 +94,7 @@ describe('generated dashboards against a real Prometheus', () => {
     run = await startScenario(scenario, {
       collectorUrl: faultline.addresses.otlpHttp, metricExportIntervalMs: 1000, traceExportDelayMs: 200, progressLogIntervalMs: 60_000,
     }, silentLogger());
+    unitOne = exportUnitOneGauges(faultline.addresses.otlpHttp);
     generateAll({
       outDir: join(dir, 'out'), prometheusUrl: 'http://prometheus:9090', faultlineApiUrl: 'http://faultline:7070',
       dashboardsPath: '/var/lib/grafana/dashboards/faultline', scrapeTarget: api.host, ruleFiles: [], sloDir: dir,
@@ -84,6 +117,7 @@ describe('generated dashboards against a real Prometheus', () => {
 
   after(async () => {
     await prometheus?.stop();
+    await unitOne?.shutdown();
     await run?.stop();
     await faultline?.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -105,6 +139,25 @@ describe('generated dashboards against a real Prometheus', () => {
     const all = rules.data.groups.flatMap((g) => g.rules);
     assert.ok(all.length > 10, `${all.length} rules loaded`);
     assert.ok(all.every((r) => r.health !== 'err'), 'no rule fails to evaluate');
+  });
+
+  it('shows utilisation of instances whose gauges come with unit "1" (_ratio) and without a unit', async () => {
+    const service = buildDashboards().find((d) => d.dashboard.uid === UID.service)!.dashboard;
+    const expected: Record<string, number> = { 'CPU utilisation (process)': 0.25, 'Host CPU utilisation': 0.4, 'Host memory utilisation': 0.5 };
+    const panels = (service.panels as Array<{ title?: string; targets?: Array<{ expr: string }> }>).filter((p) => p.title! in expected);
+    assert.equal(panels.length, 3);
+    for (const panel of panels) {
+      let byInstance = new Map<string, number>();
+      for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 1000))) {
+        const series = await prometheus!.query(interpolate(panel.targets![0].expr, { service: 'api' }));
+        byInstance = new Map(series.map((s) => [s.metric.instance, Number(s.value[1])]));
+        if (byInstance.has('unit-one') && byInstance.size >= 3) break;
+      }
+      assert.ok(Math.abs(byInstance.get('unit-one')! - expected[panel.title!]) < 1e-6, `${panel.title}: unit-one = ${byInstance.get('unit-one')}`);
+      // The scenario's two api instances, from JavaScript host-metrics (no unit).
+      assert.ok(byInstance.size >= 3, `${panel.title}: instances ${[...byInstance.keys()].join(', ')}`);
+    }
+    assert.ok((await prometheus!.query('process_cpu_utilization_ratio{instance="unit-one"}')).length > 0, 'unit "1" gauges are exposed with _ratio');
   });
 
   it('gives the node graph named nodes with stats and arcs, and edges between them', async () => {
