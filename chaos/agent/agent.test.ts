@@ -1,17 +1,21 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
+import { pino } from 'pino';
 import { publishInstance } from '../../scenarios/registry.ts';
 import { silentLogger } from '../../platform/logger.ts';
 import { parseFaultSpec, type ProxyFaultSpec } from '../faults/specs.ts';
 import { startFaultProxy, type FaultProxy } from '../proxy/fault-proxy.ts';
+import { RemoteProxy } from '../proxy/remote-proxy.ts';
 import { httpCall, startUpstream, type Upstream } from '../testing/http-fixtures.ts';
 import { startTestRedis } from '../../platform/testing/redis.ts';
 import { createAgent, type Agent } from './agent.ts';
 import { AgentClient } from './client.ts';
+import { agentKeys } from './keys.ts';
 
 describe('agent (real redis-server, BullMQ)', () => {
   const stateDir = mkdtempSync(join(tmpdir(), 'fl-agent-'));
@@ -94,6 +98,43 @@ describe('agent (real redis-server, BullMQ)', () => {
     await client.apply(name, { type: 'latency', latencyMs: 5 }, { kind: 'proxy', name: 'svc-1' }, 5000, 'f-all-2');
     assert.equal(await client.revertAll(name), 2);
     assert.deepEqual(proxy.faults(), []);
+  });
+
+  it('refuses a second agent of the same name, naming the one running, and leaves its faults alone', async () => {
+    await client.apply(name, { type: 'abort', statusCode: 418 }, { kind: 'proxy', name: 'svc-1' }, 10_000, 'f-claim');
+    await assert.rejects(
+      createAgent({ name, redisUrl: redis.url, proxies: [proxy], logger: silentLogger(), config: { stateDir } }),
+      new RegExp(`^FaultlineError: agent name ${name} is taken: an agent of that name runs on ${hostname()} \\(pid ${process.pid}, started `),
+    );
+    assert.equal((await httpCall(proxy.port)).status, 418, 'the second agent did not clean up the first one\'s fault');
+    assert.equal(await client.revert(name, 'f-claim'), true);
+  });
+
+  it('takes the name of an agent of this host whose process is gone, and not of one elsewhere', async () => {
+    const dead = spawnSync('true').pid!;
+    const registry = new Redis(redis.url);
+    const claimOf = (host: string) => JSON.stringify({ token: 'old', host, pid: dead, startedAtMs: Date.now() - 1000 });
+    await registry.set(agentKeys.claim('agent-test-dead'), claimOf(hostname()), 'PX', 60_000);
+    await registry.set(agentKeys.claim('agent-test-far'), claimOf('elsewhere'), 'PX', 60_000);
+    const successor = await createAgent({ name: 'agent-test-dead', redisUrl: redis.url, logger: silentLogger(), config: { stateDir } });
+    assert.equal(JSON.parse((await registry.get(agentKeys.claim('agent-test-dead')))!).pid, process.pid);
+    await successor.stop();
+    assert.equal(await registry.get(agentKeys.claim('agent-test-dead')), null, 'a stop gives the name back');
+    await assert.rejects(
+      createAgent({ name: 'agent-test-far', redisUrl: redis.url, logger: silentLogger(), config: { stateDir } }),
+      /agent name agent-test-far is taken: an agent of that name runs on elsewhere \(pid \d+, started .*\); stop it or choose another --name/,
+    );
+    registry.disconnect();
+  });
+
+  it('starts when a remote proxy cannot be reached for the start-up clean-up, and says so', async () => {
+    const gone = new RemoteProxy('gone-1', 'http://127.0.0.1:1');
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    const other = await createAgent({ name: 'agent-test-gone', redisUrl: redis.url, proxies: [gone], logger, config: { stateDir } });
+    assert.deepEqual(other.leftovers.unreachableProxies, ['gone-1']);
+    assert.match(lines.join(''), /start-up clean-up: could not remove the faults an earlier run of this agent left on this proxy/);
+    await other.stop();
   });
 
   it('reverts what it applied when Redis is gone for longer than the lease', async () => {

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { ErrorCode, FaultlineError } from '../../platform/errors.ts';
+import { ErrorCode, FaultlineError, errorMessage } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { listNetns } from '../drivers/network/iptables.ts';
 import { isRunning } from '../drivers/process/resolve.ts';
@@ -16,6 +16,7 @@ import { FaultExecutor, type ApplyRequest } from './fault-executor.ts';
 import { Journal } from './journal.ts';
 import { agentKeys, assertAgentName } from './keys.ts';
 import { removeLeftovers, type LeftoverReport } from './leftovers.ts';
+import { claimName, describeHolder, newClaimRecord } from './name-claim.ts';
 import { bullConnection } from '../../platform/redis/bull-connection.ts';
 
 // The host agent: removes its own leftovers first, then takes commands from
@@ -24,6 +25,8 @@ import { bullConnection } from '../../platform/redis/bull-connection.ts';
 // if Redis goes away no renewal arrives and every fault ends with its lease.
 
 const STOP_TIMEOUT_MS = 3000;
+/** How long start-up waits for Redis to answer the name claim. */
+const CLAIM_TIMEOUT_MS = 10_000;
 
 const heartbeatScript = readFileSync(new URL('./heartbeat.lua', import.meta.url), 'utf8');
 const withdrawScript = readFileSync(new URL('./withdraw.lua', import.meta.url), 'utf8');
@@ -71,9 +74,6 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
   const logger = options.logger.child({ agent: name });
   const proxies = new Map((options.proxies ?? []).map((p) => [p.name, p]));
   const journal = new Journal(join(config.stateDir, `${name}.journal.json`));
-  // Before anything else: whatever an earlier run of this agent left.
-  const leftovers = await removeLeftovers(name, journal, proxies.values(), logger);
-
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'agent redis connection error'));
   const executor = new FaultExecutor({ owner: name, proxies, journal, logger, redis, maxLeaseMs: config.maxLeaseMs });
@@ -83,6 +83,23 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     const command = parseAgentCommand(data);
     switch (command.op) {
       case 'apply': {
+  // First the name, so no other live agent of this name loses its faults to
+  // the clean-up below; then whatever an earlier run of this agent left.
+  const claim = newClaimRecord();
+  let leftovers: LeftoverReport;
+  try {
+    await withTimeout(claimName(redis, name, claim, config.heartbeatTtlMs), CLAIM_TIMEOUT_MS).catch((err: unknown) => {
+      if (err instanceof FaultlineError) throw err;
+      throw new FaultlineError(ErrorCode.Unavailable, `agent ${name}: Redis did not answer while claiming the agent name (${errorMessage(err)})`, { cause: err });
+    });
+    leftovers = await removeLeftovers(name, journal, proxies.values(), logger).catch((err: unknown) => {
+      throw new FaultlineError(ErrorCode.Unavailable, `agent ${name}: start-up clean-up (removing what an earlier run of this agent left) failed: ${errorMessage(err)}`, { cause: err });
+    });
+  } catch (err) {
+    await withTimeout(redis.eval(withdrawScript, 3, agentKeys.heartbeat(name), agentKeys.index(), agentKeys.claim(name), name, claim.token), STOP_TIMEOUT_MS).catch(() => undefined);
+    redis.disconnect();
+    throw err;
+  }
         if (Date.now() > command.sentAtMs + command.leaseMs) {
           throw new FaultlineError(ErrorCode.Conflict, `fault ${command.faultId}: the command is older than its lease; not applied`);
         }
@@ -120,11 +137,28 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
       },
       faults: executor.list().length,
     };
-    await redis.eval(heartbeatScript, 2, agentKeys.heartbeat(name), agentKeys.index(), name, JSON.stringify(ad), String(Date.now()), String(config.heartbeatTtlMs));
+    const [ours, holder] = (await redis.eval(
+      heartbeatScript, 3, agentKeys.heartbeat(name), agentKeys.index(), agentKeys.claim(name),
+      name, JSON.stringify(ad), String(Date.now()), String(config.heartbeatTtlMs), claim.token, JSON.stringify(claim),
+    )) as [number, number | string];
+    if (ours !== 1) await claimLost(String(holder));
+  };
+  let lost = false;
+  let timer: NodeJS.Timeout | undefined;
+  // The claim lapsed (Redis was away longer than the heartbeat TTL) and
+  // another agent of this name started meanwhile, cleaning up "our" faults:
+  // this one steps aside, as if Redis were gone for good.
+  const claimLost = async (holder: string) => {
+    if (lost) return;
+    lost = true;
+    clearInterval(timer);
+    logger.error({ holder: describeHolder(holder) }, 'another agent of this name took over the name: taking no more commands and reverting every fault; restart this agent under another --name');
+    await worker.pause(true).catch(() => undefined);
+    await executor.revertAll().catch((err: unknown) => logger.error({ err }, 'some faults failed to revert'));
   };
   const beat = () => advertise().catch((err: unknown) => logger.warn({ err }, 'heartbeat failed'));
   await beat();
-  const timer = setInterval(beat, config.heartbeatIntervalMs);
+  if (!lost) timer = setInterval(beat, config.heartbeatIntervalMs);
   logger.info({ queue: agentKeys.queue(name), proxies: [...proxies.keys()] }, 'agent ready');
 
   let stopping: Promise<void> | undefined;
@@ -145,7 +179,7 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
         const online = redis.status === 'ready';
         await withTimeout(worker.close(!online), STOP_TIMEOUT_MS).catch(() => undefined);
         if (online) {
-          await withTimeout(redis.eval(withdrawScript, 2, agentKeys.heartbeat(name), agentKeys.index(), name), STOP_TIMEOUT_MS).catch(() => undefined);
+          await withTimeout(redis.eval(withdrawScript, 3, agentKeys.heartbeat(name), agentKeys.index(), agentKeys.claim(name), name, claim.token), STOP_TIMEOUT_MS).catch(() => undefined);
           await withTimeout(redis.quit(), STOP_TIMEOUT_MS).catch(() => undefined);
         }
         redis.disconnect();

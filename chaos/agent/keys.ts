@@ -9,6 +9,8 @@ export const agentKeys = {
   queue: (agent: string) => `${PREFIX}-agent-${agent}`,
   /** String with the agent's latest advertisement (JSON), expiring with its heartbeat TTL. */
   heartbeat: (agent: string) => `${PREFIX}:agent:${agent}`,
+  /** String (JSON: token, host, pid, startedAtMs) held by the one running agent of that name, expiring with its heartbeat TTL. */
+  claim: (agent: string) => `${PREFIX}:agent:${agent}:claim`,
   /** Sorted set of agent names scored by their latest heartbeat (ms). */
   index: () => `${PREFIX}:agents`,
 };

@@ -56,7 +56,8 @@ async function proxyEnv(name: string): Promise<FaultEnv> {
 }
 
 function proxyCase(name: string, fault: FaultSpecInput, present: (port: number) => Promise<boolean>): FaultCase {
-  const proxyName = `suite-${name}`;
+  // Proxy names are one word (`--remote-proxy NAME=URL`).
+  const proxyName = `suite-${name.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/-+$/, '')}`;
   return {
     name, fault,
     setup: () => proxyEnv(proxyName),
