@@ -76,13 +76,6 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
   const journal = new Journal(join(config.stateDir, `${name}.journal.json`));
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'agent redis connection error'));
-  const executor = new FaultExecutor({ owner: name, proxies, journal, logger, redis, maxLeaseMs: config.maxLeaseMs });
-  const startedAtMs = Date.now();
-
-  const execute = async (data: unknown): Promise<AgentResult> => {
-    const command = parseAgentCommand(data);
-    switch (command.op) {
-      case 'apply': {
   // First the name, so no other live agent of this name loses its faults to
   // the clean-up below; then whatever an earlier run of this agent left.
   const claim = newClaimRecord();
@@ -100,6 +93,13 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     redis.disconnect();
     throw err;
   }
+  const executor = new FaultExecutor({ owner: name, proxies, journal, logger, redis, maxLeaseMs: config.maxLeaseMs });
+  const startedAtMs = Date.now();
+
+  const execute = async (data: unknown): Promise<AgentResult> => {
+    const command = parseAgentCommand(data);
+    switch (command.op) {
+      case 'apply': {
         if (Date.now() > command.sentAtMs + command.leaseMs) {
           throw new FaultlineError(ErrorCode.Conflict, `fault ${command.faultId}: the command is older than its lease; not applied`);
         }
