@@ -12,6 +12,14 @@ import { buildDashboards } from './registry.ts';
 // was stored so idempotency can be checked.
 class GrafanaApiDouble {
   version = '12.1.0';
+  /** `hide_version`: /api/health leaves the version out; signed-in users still see it in the frontend settings. */
+  hideVersion = false;
+  /** Not even the frontend settings say (a proxy in front, an old build). */
+  hideBuildInfo = false;
+  /** What POST /api/dashboards/db answers with 412, if set. */
+  classic412?: { status: string; message: string };
+  /** Whether PUT on the v12 API answers 409 (someone saved in between). */
+  v12Conflict = false;
   token = 'good-token';
   readOnlyToken = 'viewer-token';
   folders = new Map<string, string>();
@@ -27,9 +35,10 @@ class GrafanaApiDouble {
     for await (const c of req) chunks.push(c as Buffer);
     const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString()) : undefined;
     const url = req.url ?? '';
-    if (url === '/api/health') return [200, { database: 'ok', version: this.version }];
+    if (url === '/api/health') return [200, this.hideVersion ? { database: 'ok' } : { database: 'ok', version: this.version }];
     const auth = req.headers.authorization;
     if (auth !== `Bearer ${this.token}` && auth !== `Bearer ${this.readOnlyToken}`) return [401, { message: 'Invalid API key' }];
+    if (url === '/api/frontend/settings') return [200, { buildInfo: this.hideBuildInfo ? {} : { version: this.version, commit: 'abc' } }];
     const write = req.method !== 'GET';
     if (write && auth === `Bearer ${this.readOnlyToken}`) return [403, { message: 'You\'ll need additional permissions to perform this action.' }];
     let m: RegExpExecArray | null;
@@ -48,6 +57,7 @@ class GrafanaApiDouble {
       if (!this.folders.has(body.folderUid)) return [400, { message: 'folder not found' }];
       const uid = body.dashboard.uid as string;
       const existing = this.classic.get(uid);
+      if (this.classic412) return [412, this.classic412];
       if (existing && !body.overwrite) return [412, { status: 'version-mismatch', message: 'The dashboard has been changed by someone else' }];
       const version = (existing?.version ?? 0) + 1;
       this.classic.set(uid, { dashboard: body.dashboard, version, folderUid: body.folderUid });
@@ -67,7 +77,9 @@ class GrafanaApiDouble {
       }
       if (req.method === 'PUT' && name) {
         const d = this.v12.get(name);
-        if (!d || String(d.resourceVersion) !== body.metadata.resourceVersion) return [409, { kind: 'Status', code: 409, message: 'the object has been modified' }];
+        if (!d || this.v12Conflict || String(d.resourceVersion) !== body.metadata.resourceVersion) {
+          return [409, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Conflict', code: 409, message: `Operation cannot be fulfilled on dashboards.dashboard.grafana.app "${name}": the object has been modified; please apply your changes to the latest version and try again` }];
+        }
         this.v12.set(name, { spec: body.spec, resourceVersion: d.resourceVersion + 1 });
         return [200, { metadata: { name, resourceVersion: String(d.resourceVersion + 1) } }];
       }
@@ -127,6 +139,71 @@ describe('faultline dashboards push', () => {
     });
     grafana.folders.clear();
     await assert.rejects(pushDashboards(dashboards, options({ token: grafana.readOnlyToken, api: 'classic' })), /may not do POST \/api\/folders \(403\)/);
+  });
+
+  it('finds the version in the frontend settings when /api/health hides it', async () => {
+    grafana.version = '12.0.2';
+    grafana.hideVersion = true;
+    try {
+      const lines: string[] = [];
+      const results = await pushDashboards(dashboards, options({ onProgress: (l) => lines.push(l) }));
+      assert.equal(results[0].api, 'v12');
+      assert.match(lines[0], /^Grafana 12\.0\.2: using the v12 dashboard API/);
+    } finally {
+      grafana.hideVersion = false;
+    }
+  });
+
+  it('needs no version when the API is forced, and asks for --api when it cannot tell', async () => {
+    grafana.version = '11.6.0';
+    grafana.hideVersion = true;
+    grafana.hideBuildInfo = true;
+    try {
+      const lines: string[] = [];
+      const results = await pushDashboards(dashboards, options({ api: 'classic', onProgress: (l) => lines.push(l) }));
+      assert.ok(results.every((r) => r.api === 'classic'));
+      assert.match(lines[0], /version hidden\): using the classic dashboard API/);
+      await assert.rejects(pushDashboards(dashboards, options()), /cannot tell the version .*hide_version.*pass --api classic \(Grafana < 12\) or --api v12/);
+    } finally {
+      grafana.hideVersion = false;
+      grafana.hideBuildInfo = false;
+    }
+  });
+
+  it('reports Grafana\'s own reason for a 412 and what to do', async () => {
+    grafana.version = '11.6.0';
+    const cases: Array<[{ status: string; message: string }, RegExp]> = [
+      [{ status: 'name-exists', message: 'A dashboard with the same name in the folder already exists' },
+        /\(412 name-exists\): A dashboard with the same name in the folder already exists\. .*rename or delete it in Grafana, or push into another folder \(--folder-uid\)/],
+      [{ status: 'version-mismatch', message: 'The dashboard has been changed by someone else' },
+        /\(412 version-mismatch\): The dashboard has been changed by someone else\. .*rerun to overwrite/],
+      [{ status: 'plugin-dashboard', message: 'The dashboard belongs to plugin Faultline' },
+        /\(412 plugin-dashboard\): The dashboard belongs to plugin Faultline\. .*remove that dashboard/],
+    ];
+    try {
+      for (const [answer, expected] of cases) {
+        grafana.classic412 = answer;
+        await assert.rejects(pushDashboards(dashboards, options()), (err: unknown) => {
+          assert.ok(err instanceof FaultlineError);
+          assert.match(err.message, /^Grafana refused POST \/api\/dashboards\/db /);
+          assert.match(err.message, expected);
+          return true;
+        });
+      }
+    } finally {
+      grafana.classic412 = undefined;
+    }
+  });
+
+  it('says to rerun on a v12 conflict', async () => {
+    grafana.version = '12.1.0';
+    await pushDashboards(dashboards, options());
+    grafana.v12Conflict = true;
+    try {
+      await assert.rejects(pushDashboards(dashboards, options()), /\(409 Conflict\): Operation cannot be fulfilled .* the object has been modified.*\. .*rerun to overwrite/);
+    } finally {
+      grafana.v12Conflict = false;
+    }
   });
 
   it('says when nothing answers', async () => {

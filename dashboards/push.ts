@@ -28,22 +28,38 @@ const V12_GROUP = 'dashboard.grafana.app/v1beta1';
 /** Uploads dashboards idempotently: running it twice leaves the same state. */
 export async function pushDashboards(dashboards: Dashboard[], o: PushOptions): Promise<PushResult[]> {
   const grafana = new GrafanaClient(o.grafanaUrl, o.token);
-  const version = await grafana.version();
-  const api = o.api === 'auto' ? (major(version) >= 12 ? 'v12' : 'classic') : o.api;
-  if (api === 'v12' && major(version) < 12) {
-    throw new FaultlineError(ErrorCode.InvalidInput, `Grafana ${version} has no v12 dashboard API; use --api classic (or auto)`);
-  }
-  o.onProgress?.(`Grafana ${version}: using the ${api} dashboard API`);
+  const api = await chooseApi(grafana, o.api);
+  o.onProgress?.(`${api.version ? `Grafana ${api.version}` : 'Grafana (version hidden)'}: using the ${api.api} dashboard API`);
   await ensureFolder(grafana, o.folderUid, o.folderTitle);
   const results: PushResult[] = [];
   for (const dashboard of dashboards) {
-    const result = api === 'v12'
+    const result = api.api === 'v12'
       ? await pushV12(grafana, dashboard, o)
       : await pushClassic(grafana, dashboard, o.folderUid);
     o.onProgress?.(`${result.action} ${result.uid} (${result.title})`);
     results.push(result);
   }
   return results;
+}
+
+/**
+ * `auto` needs Grafana's version (v12 API from 12 on). A forced API needs
+ * none, so a Grafana that hides its version (`hide_version`) still works;
+ * a known version below 12 still stops a forced v12 with a clear message.
+ */
+async function chooseApi(g: GrafanaClient, wanted: GrafanaApi): Promise<{ api: 'classic' | 'v12'; version?: string }> {
+  if (wanted !== 'auto') {
+    const version = await g.version().catch(() => undefined);
+    if (wanted === 'v12' && version && major(version) < 12) {
+      throw new FaultlineError(ErrorCode.InvalidInput, `Grafana ${version} has no v12 dashboard API; use --api classic (or auto)`);
+    }
+    return { api: wanted, version };
+  }
+  const version = await g.version();
+  if (!version) {
+    throw new FaultlineError(ErrorCode.InvalidInput, `cannot tell the version of the Grafana at ${g.baseUrl}: neither /api/health nor /api/frontend/settings gives one (hide_version, or not Grafana); pass --api classic (Grafana < 12) or --api v12`);
+  }
+  return { api: major(version) >= 12 ? 'v12' : 'classic', version };
 }
 
 function major(version: string): number {
@@ -93,15 +109,20 @@ interface GrafanaResponse {
 }
 
 class GrafanaClient {
-  constructor(private readonly baseUrl: string, private readonly token: string) {}
+  constructor(readonly baseUrl: string, private readonly token: string) {}
 
-  async version(): Promise<string> {
-    const res = await this.request('GET', '/api/health');
-    const version = (res.body as { version?: unknown }).version;
-    if (typeof version !== 'string') {
-      throw new FaultlineError(ErrorCode.InvalidInput, `${this.baseUrl} does not look like Grafana: /api/health has no version`);
-    }
-    return version;
+  /**
+   * Grafana's version from /api/health, or, when `hide_version` leaves it
+   * out there, from /api/frontend/settings (which a signed-in token still
+   * gets); undefined when neither says.
+   */
+  async version(): Promise<string | undefined> {
+    const health = await this.request('GET', '/api/health', undefined, [401, 403, 404]);
+    const version = (health.body as { version?: unknown }).version;
+    if (typeof version === 'string' && version !== '') return version;
+    const settings = await this.request('GET', '/api/frontend/settings', undefined, [401, 403, 404]);
+    const buildVersion = (settings.body as { buildInfo?: { version?: unknown } }).buildInfo?.version;
+    return typeof buildVersion === 'string' && buildVersion !== '' ? buildVersion : undefined;
   }
 
   async request(method: string, path: string, body?: unknown, allowed: number[] = []): Promise<GrafanaResponse> {
@@ -137,8 +158,29 @@ class GrafanaClient {
       throw new FaultlineError(ErrorCode.InvalidInput, `this Grafana has no ${V12_GROUP} API (404 on ${path}); use --api classic`);
     }
     if (res.status === 412 || res.status === 409) {
-      throw new FaultlineError(ErrorCode.Conflict, `Grafana refused ${method} ${path} as a version conflict (${res.status}): ${detail}`);
+      throw new FaultlineError(ErrorCode.Conflict, conflictMessage(method, path, res.status, parsed, detail));
     }
     throw new FaultlineError(ErrorCode.Unavailable, `Grafana answered ${res.status} to ${method} ${path}: ${detail}`);
   }
+}
+
+/**
+ * Grafana's own reason for a 412 (classic API: `status` is version-mismatch,
+ * name-exists or plugin-dashboard) or a 409 (v12 API: a Kubernetes Status,
+ * `reason` Conflict or AlreadyExists), and what to do about it.
+ */
+function conflictMessage(method: string, path: string, status: number, body: unknown, detail: string): string {
+  const b = (body ?? {}) as { status?: unknown; reason?: unknown };
+  const kind = typeof b.reason === 'string' ? b.reason : typeof b.status === 'string' ? b.status : undefined;
+  const said = `Grafana refused ${method} ${path} (${status}${kind ? ` ${kind}` : ''}): ${detail}`;
+  if (kind === 'name-exists') {
+    return `${said}. Another dashboard (another UID) has this title in the folder: rename or delete it in Grafana, or push into another folder (--folder-uid), then rerun.`;
+  }
+  if (kind === 'plugin-dashboard') {
+    return `${said}. The UID belongs to a dashboard a plugin installed: remove that dashboard in Grafana, then rerun.`;
+  }
+  if (kind === 'AlreadyExists') {
+    return `${said}. The dashboard was created by someone else while pushing: rerun to update it.`;
+  }
+  return `${said}. The dashboard was changed in Grafana while pushing (version conflict): rerun to overwrite it with the generated one.`;
 }

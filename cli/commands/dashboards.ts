@@ -44,7 +44,7 @@ export function dashboardsCommand(): Command {
     .requiredOption('--grafana <url>', 'Grafana base URL, e.g. http://localhost:3000')
     .option('--token <token>', 'service-account token (env GRAFANA_TOKEN)')
     .option('--token-file <file>', 'read the token from a file')
-    .addOption(new Option('--api <api>', 'dashboard API').choices(['auto', 'classic', 'v12']).default('auto'))
+    .addOption(new Option('--api <api>', 'dashboard API: auto = v12 on Grafana >= 12 (needs the version), classic or v12 = that one').choices(['auto', 'classic', 'v12']).default('auto'))
     .option('--folder-uid <uid>', 'folder for the dashboards (created if missing)', 'faultline')
     .option('--folder-title <title>', 'title of a newly created folder', 'Faultline')
     .option('--namespace <ns>', 'namespace for the v12 API (default: org 1 on-prem)', 'default')
