@@ -38,6 +38,10 @@ export interface AgentOptions {
   proxies?: Array<FaultProxy | RemoteProxy>;
   logger: Logger;
   config?: AgentConfigInput;
+  /** Service of the instance behind each proxy (proxy name -> service), advertised for experiment targets. */
+  services?: Record<string, string>;
+  /** Labels of this agent's host, advertised for experiment targets (`targets.labels`). */
+  labels?: Record<string, string>;
 }
 
 export interface AgentAdvertisement {
@@ -47,7 +51,8 @@ export interface AgentAdvertisement {
   startedAtMs: number;
   atMs: number;
   targets: {
-    proxies: Array<{ name: string; listen?: string; upstream?: string; control?: string }>;
+    /** `service`: the service of the instance behind the proxy, when the agent was told (experiments default it from the name). */
+    proxies: Array<{ name: string; listen?: string; upstream?: string; control?: string; service?: string }>;
     namespaces: string[];
     /** Scenario instances running on this host (kill targets by instance name). */
     processes: Array<{ instance: string; pid: number }>;
@@ -55,6 +60,8 @@ export interface AgentAdvertisement {
     kinds: string[];
   };
   faults: number;
+  /** Host labels given to the agent (`faultline agent --label k=v`). */
+  labels?: Record<string, string>;
 }
 
 export interface Agent {
@@ -128,14 +135,18 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     const ad: AgentAdvertisement = {
       name, host: hostname(), pid: process.pid, startedAtMs, atMs: Date.now(),
       targets: {
-        proxies: [...proxies.values()].map((p) => ('controlUrl' in p
-          ? { name: p.name, control: p.controlUrl }
-          : { name: p.name, listen: `${p.host}:${p.port}`, upstream: `${p.upstream.host}:${p.upstream.port}` })),
+        proxies: [...proxies.values()].map((p) => ({
+          ...('controlUrl' in p
+            ? { name: p.name, control: p.controlUrl }
+            : { name: p.name, listen: `${p.host}:${p.port}`, upstream: `${p.upstream.host}:${p.upstream.port}` }),
+          ...(options.services?.[p.name] ? { service: options.services[p.name] } : {}),
+        })),
         namespaces: await listNetns(),
         processes: await localInstances(redis),
         kinds: ['process', 'network', 'host', ...(proxies.size > 0 ? ['proxy'] : [])],
       },
       faults: executor.list().length,
+      ...(options.labels && Object.keys(options.labels).length > 0 ? { labels: options.labels } : {}),
     };
     const [ours, holder] = (await redis.eval(
       heartbeatScript, 3, agentKeys.heartbeat(name), agentKeys.index(), agentKeys.claim(name),

@@ -10,19 +10,32 @@ import type { FaultExecutor, TargetInstance } from './executor.ts';
 
 /**
  * Reaches faults through `faultline agent`s. Instances come from the instance
- * registry (scenario runners publish theirs); the agent for an instance is
- * the one advertising its fault proxy, or for process and host faults a
- * live agent on the instance's host.
+ * registry (scenario runners publish theirs) and from the fault proxies live
+ * agents advertise (`faultline agent --proxy [SERVICE/]NAME=...`: a user's
+ * own service). The agent for a scenario instance is the one advertising its
+ * fault proxy, or for process and host faults a live agent on its host.
  */
 export class AgentFaultExecutor implements FaultExecutor {
   constructor(private readonly redis: Redis, private readonly client: AgentClient) {}
 
   async instances(service: string): Promise<TargetInstance[]> {
-    const [records, agents] = await Promise.all([listInstances(this.redis), this.client.agents()]);
+    const [records, unsorted] = await Promise.all([listInstances(this.redis), this.client.agents()]);
+    // Sorted, so two agents advertising one proxy name resolve the same way everywhere.
+    const agents = [...unsorted].sort((a, b) => a.name.localeCompare(b.name));
+    const labelsOf = (agent: string) => agents.find((a) => a.name === agent)?.labels ?? {};
     const out: TargetInstance[] = [];
     for (const r of records.filter((x) => x.service === service)) {
       const agent = agentFor(r, agents);
-      if (agent) out.push({ name: r.instance, service: r.service, agent, labels: { scenario: r.scenario, host: r.host, ...(r.proxy ? { proxy: r.proxy } : {}) } });
+      if (agent) out.push({ name: r.instance, service: r.service, agent, labels: { ...labelsOf(agent), scenario: r.scenario, host: r.host, ...(r.proxy ? { proxy: r.proxy } : {}) } });
+    }
+    // A scenario's proxies are its registered instances already; the others are instances of their own.
+    const seen = new Set(records.map((r) => r.instance));
+    for (const a of agents) {
+      for (const p of a.targets.proxies) {
+        if (seen.has(p.name) || serviceOfProxy(p) !== service) continue;
+        seen.add(p.name);
+        out.push({ name: p.name, service, agent: a.name, proxyOnly: true, labels: { ...(a.labels ?? {}), host: a.host, agent: a.name, proxy: p.name } });
+      }
     }
     return out;
   }
@@ -48,6 +61,15 @@ export class AgentFaultExecutor implements FaultExecutor {
     }
     return agents.length - failed.length;
   }
+}
+
+/**
+ * The service of the instance behind an advertised proxy: as the agent was
+ * told (`--proxy SERVICE/NAME=...`), or else the proxy name minus a trailing
+ * `-N` index (myapi-1 -> myapi; myapi -> myapi).
+ */
+export function serviceOfProxy(proxy: { name: string; service?: string }): string {
+  return proxy.service ?? proxy.name.replace(/-\d+$/, '');
 }
 
 function agentFor(r: InstanceRecord, agents: AgentAdvertisement[]): string | undefined {

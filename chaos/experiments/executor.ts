@@ -8,6 +8,12 @@ export interface TargetInstance {
   labels: Record<string, string>;
   /** The agent that applies faults to it. */
   agent: string;
+  /**
+   * Known only as a fault proxy an agent advertises (a user's own service
+   * behind `faultline agent --proxy`), not as a scenario instance: there is
+   * no process to kill.
+   */
+  proxyOnly?: boolean;
 }
 
 /**

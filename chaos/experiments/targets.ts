@@ -36,6 +36,12 @@ export function resolveTargets(experiment: Experiment, available: TargetInstance
     const unknown = t.instances.filter((n) => !eligible.some((i) => i.name === n));
     if (unknown.length > 0) throw new FaultlineError(ErrorCode.NotFound, `spec.targets.instances: unknown instance(s) ${unknown.join(', ')} of ${t.service}`);
   }
+  if (experiment.spec.fault.type === 'kill') {
+    const proxyOnly = eligible.filter((i) => i.proxyOnly).map((i) => `${i.name} (agent ${i.agent})`);
+    if (proxyOnly.length > 0) {
+      throw new FaultlineError(ErrorCode.InvalidInput, `spec.fault: kill needs the instances' processes, and ${proxyOnly.join(', ')} are known only as fault proxies; use a proxy fault (latency, abort, partition, bandwidth) or narrow spec.targets`);
+    }
+  }
   const seed = createHash('sha256').update(`${experiment.metadata.name}\n${eligible.map((i) => i.name).join('\n')}`).digest().readUInt32BE(0);
   const random = seededRandom(seed);
   const shuffled = [...eligible];
