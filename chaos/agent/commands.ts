@@ -34,6 +34,8 @@ export interface AppliedFaultInfo {
   target: string;
   appliedAtMs: number;
   expiresAtMs: number;
+  /** What the apply reported, e.g. `kill`: outcome per PID. */
+  details?: Record<string, unknown>;
 }
 
 export type AgentResult =

@@ -76,11 +76,13 @@ export class FaultExecutor {
     });
     const lease = this.leases.open(faultId, leaseMs);
     const logger = this.options.logger.child({ faultId, type: fault.type });
+    let details: Record<string, unknown> | undefined;
+    const note = (more: Record<string, unknown>) => { details = { ...details, ...more }; };
     try {
-      const revert = await module.apply(target, fault as never, controller.signal, { faultId, owner: this.options.owner, lease, logger });
+      const revert = await module.apply(target, fault as never, controller.signal, { faultId, owner: this.options.owner, lease, logger, note });
       const info: AppliedFaultInfo = {
         faultId, type: fault.type, target: describeResolved(request.target, target),
-        appliedAtMs: this.clock.now(), expiresAtMs: lease.expiresAt,
+        appliedAtMs: this.clock.now(), expiresAtMs: lease.expiresAt, ...(details ? { details } : {}),
       };
       if (!(await this.leases.attach(faultId, revert))) {
         this.forget(faultId);

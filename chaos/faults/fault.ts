@@ -43,6 +43,8 @@ export interface ApplyContext {
    */
   lease: Lease;
   logger: Logger;
+  /** Tells whoever asked for the apply what it did (the answer's `details`, e.g. kill outcomes per PID). */
+  note?(details: Record<string, unknown>): void;
 }
 
 export interface FaultModule<T extends FaultType = FaultType> {

@@ -7,6 +7,10 @@ import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { publishInstance } from '../../../scenarios/registry.ts';
 import { startTestRedis } from '../../../platform/testing/redis.ts';
+import { FaultExecutor } from '../../agent/fault-executor.ts';
+import { Journal } from '../../agent/journal.ts';
+import { parseFaultSpec } from '../../faults/specs.ts';
+import { silentLogger } from '../../../platform/logger.ts';
 import { killProcesses } from './kill.ts';
 import { isRunning, resolveProcesses } from './resolve.ts';
 
@@ -70,13 +74,39 @@ describe('process driver', () => {
     const polite = await spawnVictim();
     const stubborn = await spawnVictim(true);
     const plain = await spawnVictim();
-    const never = new AbortController().signal;
-    assert.deepEqual(await killProcesses([plain], 'SIGKILL', 0, never), [{ pid: plain, outcome: 'signalled' }]);
+    const options = (gracePeriodMs: number) => ({ gracePeriodMs, waitUntilMs: Date.now() + 60_000, abort: new AbortController().signal });
+    assert.deepEqual((await killProcesses([plain], 'SIGKILL', options(0))).outcomes, [{ pid: plain, outcome: 'exited' }]);
     const started = Date.now();
-    const outcomes = await killProcesses([polite, stubborn], 'SIGTERM', 300, never);
-    assert.deepEqual(outcomes, [{ pid: polite, outcome: 'signalled' }, { pid: stubborn, outcome: 'escalated' }]);
+    const report = await killProcesses([polite, stubborn], 'SIGTERM', options(300));
+    assert.deepEqual(report.outcomes, [{ pid: polite, outcome: 'exited' }, { pid: stubborn, outcome: 'escalated' }]);
     assert.ok(Date.now() - started >= 290);
     for (const pid of [polite, stubborn, plain]) assert.equal(isRunning(pid), false);
-    assert.deepEqual(await killProcesses([plain], 'SIGKILL', 0, never), [{ pid: plain, outcome: 'gone' }]);
+    assert.deepEqual((await killProcesses([plain], 'SIGKILL', options(0))).outcomes, [{ pid: plain, outcome: 'gone' }]);
+  });
+
+  it('answers by the time its caller can wait, and escalates on its own after that', async () => {
+    const polite = await spawnVictim();
+    const stubborn = await spawnVictim(true);
+    const started = Date.now();
+    const report = await killProcesses([polite, stubborn], 'SIGTERM', { gracePeriodMs: 800, waitUntilMs: Date.now() + 150, abort: new AbortController().signal });
+    assert.ok(Date.now() - started < 600, `answered after ${Date.now() - started} ms`);
+    assert.deepEqual(report.outcomes, [{ pid: polite, outcome: 'exited' }, { pid: stubborn, outcome: 'terminating' }]);
+    assert.ok(report.escalateAtMs! >= started + 800);
+    assert.deepEqual(await report.settled, [{ pid: polite, outcome: 'exited' }, { pid: stubborn, outcome: 'escalated' }]);
+    assert.equal(isRunning(stubborn), false);
+  });
+
+  it('applies a SIGTERM kill whose grace period outlasts its lease, and says what it did', async () => {
+    const stubborn = await spawnVictim(true);
+    const executor = new FaultExecutor({ owner: 'kill-test', proxies: new Map(), journal: new Journal(join(dir, 'journal.json')), logger: silentLogger(), maxLeaseMs: 60_000 });
+    const info = await executor.apply({
+      faultId: 'k1', fault: parseFaultSpec({ type: 'kill', signal: 'SIGTERM', gracePeriodMs: 2500 }), target: { kind: 'process', pid: stubborn }, leaseMs: 1500,
+    });
+    assert.deepEqual(info.details?.kill, [{ pid: stubborn, outcome: 'terminating' }]);
+    assert.equal(typeof info.details?.escalateAtMs, 'number');
+    const deadline = Date.now() + 5000;
+    while (isRunning(stubborn) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(isRunning(stubborn), false, 'SIGKILL followed the grace period');
+    await executor.revertAll();
   });
 });
