@@ -78,6 +78,14 @@ describe('agent (real redis-server, BullMQ)', () => {
     assert.equal(await client.revert(name, 'f-queue'), false);
   });
 
+  it('fails a renewal the proxy did not take', async () => {
+    await client.apply(name, { type: 'abort' }, { kind: 'proxy', name: 'svc-1' }, 10_000, 'f-dropped');
+    // The proxy lost the fault (it restarted, say): the renewal cannot reach it.
+    await proxy.removeFault(proxy.faults()[0].id);
+    await assert.rejects(client.renew(name, 'f-dropped', 10_000), /fault f-dropped: not renewed: proxy svc-1 did not renew the fault: no lease/);
+    assert.equal(await client.revert(name, 'f-dropped'), true);
+  });
+
   it('answers bad commands with errors naming the key', async () => {
     await assert.rejects(client.apply(name, { type: 'latency', latencyMs: 'slow' } as never, { kind: 'proxy', name: 'svc-1' }, 1000), /fault\.latencyMs: expected a number/);
     await assert.rejects(client.apply(name, { type: 'abort' }, { kind: 'proxy', name: 'nope' }, 1000), /target\.name: agent agent-test-1 has no proxy nope/);

@@ -114,7 +114,7 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
         return { op: 'apply', fault: await executor.apply(request) };
       }
       case 'renew':
-        return { op: 'renew', faultId: command.faultId, ...executor.renew(command.faultId, command.leaseMs) };
+        return { op: 'renew', faultId: command.faultId, ...(await executor.renew(command.faultId, command.leaseMs)) };
       case 'revert':
         return { op: 'revert', faultId: command.faultId, reverted: await executor.revert(command.faultId) };
       case 'revert-all':

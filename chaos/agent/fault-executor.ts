@@ -102,9 +102,18 @@ export class FaultExecutor {
     }
   }
 
-  renew(faultId: string, leaseMs: number): { expiresAtMs: number } {
+  /**
+   * Renews here and waits until the component holding the effect (proxy,
+   * kernel rules, child) took the renewal too; fails when it did not.
+   */
+  async renew(faultId: string, leaseMs: number): Promise<{ expiresAtMs: number }> {
     if (leaseMs > this.options.maxLeaseMs) throw new FaultlineError(ErrorCode.InvalidInput, `leaseMs: at most ${this.options.maxLeaseMs} ms`);
-    return { expiresAtMs: this.leases.renew(faultId, leaseMs).expiresAt };
+    try {
+      return { expiresAtMs: (await this.leases.renewAndPassOn(faultId, leaseMs)).expiresAt };
+    } catch (err) {
+      if (err instanceof FaultlineError && err.code === ErrorCode.NotFound) throw err;
+      throw new FaultlineError(ErrorCode.Unavailable, `fault ${faultId}: not renewed: ${errorMessage(err)}`, { cause: err });
+    }
   }
 
   /** Reverts now. Returns false when the fault was not (or no longer) applied. */

@@ -64,7 +64,7 @@ for (const fc of allFaultCases()) {
       const faultId = nextId();
       await executor.apply({ faultId, fault: parseFaultSpec(fc.fault), target: trial.target, leaseMs: LEASE_MS });
       // The lease starts before apply; starting children can take a while here.
-      const { expiresAtMs } = executor.renew(faultId, LEASE_MS);
+      const { expiresAtMs } = await executor.renew(faultId, LEASE_MS);
       assert.equal(await trial.present(), true, 'effect after apply');
       assert.ok(Date.now() < expiresAtMs, 'observed while the lease still ran');
       await new Promise((r) => setTimeout(r, Math.max(0, expiresAtMs - Date.now())));

@@ -1,4 +1,4 @@
-import { ErrorCode, FaultlineError } from '../../platform/errors.ts';
+import { ErrorCode, FaultlineError, errorMessage } from '../../platform/errors.ts';
 import { addRules, deleteRulesTagged, extendRules, ruleTag, type PartitionRule } from '../drivers/network/iptables.ts';
 import type { PartitionSpec } from './specs.ts';
 import { onceRevert, throwIfAborted, type ApplyContext, type FaultModule, type Revert } from './fault.ts';
@@ -35,9 +35,12 @@ async function applyWithIptables(netns: string | undefined, spec: PartitionSpec,
   let pending: Promise<void> = Promise.resolve();
   let reverted = false;
   ctx.lease.onRenew((expiresAt) => {
-    pending = pending.then(() => (reverted ? undefined : extendRules(netns, rules, tag, expiresAt))).catch((err: unknown) => {
+    const step = pending.then(() => (reverted ? undefined : extendRules(netns, rules, tag, expiresAt))).catch((err: unknown) => {
       ctx.logger.error({ err, faultId: ctx.faultId }, 'could not extend partition rules');
+      throw new FaultlineError(ErrorCode.Unavailable, `the partition rules were not extended (they end at their earlier time): ${errorMessage(err)}`, { cause: err });
     });
+    pending = step.catch(() => undefined);
+    return step;
   });
   return onceRevert(async () => {
     reverted = true;

@@ -32,7 +32,7 @@ describe('LeaseTable', () => {
     const { calls, revert } = counter();
     const lease = table.grant('f1', 1000, revert);
     const seen: number[] = [];
-    lease.onRenew((_at, ttl) => seen.push(ttl));
+    lease.onRenew((_at, ttl) => { seen.push(ttl); });
     clock.advance(800);
     table.renew('f1', 1000);
     clock.advance(900);
@@ -40,6 +40,18 @@ describe('LeaseTable', () => {
     assert.deepEqual(seen, [1000]);
     clock.advance(100);
     assert.equal(calls.n, 1);
+  });
+
+  it('renewAndPassOn fails when a listener did not take the renewal, and renews here all the same', async () => {
+    const clock = new FakeClock();
+    const table = new LeaseTable({ clock });
+    const lease = table.grant('f1', 1000, counter().revert);
+    lease.onRenew(async () => {});
+    lease.onRenew(() => { throw new Error('the proxy dropped it'); });
+    await assert.rejects(table.renewAndPassOn('f1', 5000), /the proxy dropped it/);
+    assert.equal(lease.expiresAt, clock.now() + 5000);
+    table.renew('f1', 5000);
+    await new Promise((r) => setImmediate(r));
   });
 
   it('release reverts once; releasing twice and renewing after are clear', async () => {

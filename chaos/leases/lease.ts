@@ -6,7 +6,8 @@ import { systemClock, type Clock } from './clock.ts';
 // holds a LeaseTable and reverts the fault itself when the lease ends, unless
 // it was renewed first; nobody else has to be alive for that to happen.
 
-export type RenewListener = (expiresAt: number, ttlMs: number) => void;
+/** Passes a renewal on; a rejection (or throw) means the component holding the effect did not take it. */
+export type RenewListener = (expiresAt: number, ttlMs: number) => void | Promise<void>;
 
 export class Lease {
   private listeners: RenewListener[] = [];
@@ -17,11 +18,12 @@ export class Lease {
     this.listeners.push(listener);
   }
 
-  /** @internal */
-  extend(expiresAt: number, ttlMs: number): void {
+  /** @internal Resolves once every listener took the renewal; rejects with the first failure. */
+  extend(expiresAt: number, ttlMs: number): Promise<void> {
     this.expiresAt = expiresAt;
     this.ttlMs = ttlMs;
-    for (const listener of this.listeners) listener(expiresAt, ttlMs);
+    const passed = this.listeners.map(async (listener) => listener(expiresAt, ttlMs));
+    return Promise.all(passed).then(() => undefined);
   }
 }
 
@@ -82,15 +84,32 @@ export class LeaseTable {
     return lease;
   }
 
-  /** Pushes the end of a lease to now + ttlMs. */
+  /** Pushes the end of a lease to now + ttlMs (not waiting for its renew listeners). */
   renew(id: string, ttlMs: number): Lease {
+    const { lease, passedOn } = this.extend(id, ttlMs);
+    passedOn.catch(() => undefined);
+    return lease;
+  }
+
+  /**
+   * Pushes the end of a lease to now + ttlMs and waits for its renew
+   * listeners; rejects when one of them failed (the lease here is renewed
+   * all the same, but whatever holds the effect may end it sooner).
+   */
+  async renewAndPassOn(id: string, ttlMs: number): Promise<Lease> {
+    const { lease, passedOn } = this.extend(id, ttlMs);
+    await passedOn;
+    return lease;
+  }
+
+  private extend(id: string, ttlMs: number): { lease: Lease; passedOn: Promise<void> } {
     assertTtl(ttlMs);
     const entry = this.entries.get(id);
     if (!entry) throw new FaultlineError(ErrorCode.NotFound, `no lease ${id} (it ended or never existed)`);
     entry.cancelTimer();
-    entry.lease.extend(this.clock.now() + ttlMs, ttlMs);
+    const passedOn = entry.lease.extend(this.clock.now() + ttlMs, ttlMs);
     this.schedule(entry, ttlMs);
-    return entry.lease;
+    return { lease: entry.lease, passedOn };
   }
 
   /** Ends a lease and reverts its fault now. Harmless when already ended. */

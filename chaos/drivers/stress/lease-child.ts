@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { ErrorCode, FaultlineError } from '../../../platform/errors.ts';
 
 // A child process that carries out a stress fault and ends itself at the
 // lease's end or when its parent dies (its IPC channel closes), so nothing
@@ -7,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 export interface LeaseChild {
   pid: number;
-  /** Moves the child's own deadline (on lease renewal). */
+  /** Moves the child's own deadline (on lease renewal); throws when the child is gone. */
   extend(deadlineMs: number): void;
   /** Stops the child and waits for it to exit. Idempotent. */
   stop(): Promise<void>;
@@ -29,7 +30,8 @@ export async function startLeaseChild(script: string, args: string[], waitForRea
     pid: child.pid!,
     exited,
     extend(deadlineMs) {
-      if (child.connected) child.send({ deadlineMs });
+      if (!child.connected) throw new FaultlineError(ErrorCode.Unavailable, `${script} (pid ${child.pid}) has exited; it cannot carry the fault any longer`);
+      child.send({ deadlineMs });
     },
     stop() {
       stopping ??= (async () => {
