@@ -7,8 +7,12 @@ export interface SteadyStateSources {
   sloBurnRate(slo: string, window: string): number | null | undefined;
   /** Whether an alert of that severity is firing on the SLO; undefined for an unknown SLO. */
   sloAlertFiring(slo: string, severity: 'page' | 'ticket'): boolean | undefined;
-  /** Mean of a service (or operation) signal over the last `windowMs`; null without data. */
-  signal(service: string, signal: Signal, operation: string | undefined, windowMs: number): number | null;
+  /**
+   * Mean of a service (or operation) signal over the last `windowMs`; null
+   * without data in the window; undefined when this process has received no
+   * spans of the service at all (it may be sending them elsewhere).
+   */
+  signal(service: string, signal: Signal, operation: string | undefined, windowMs: number): number | null | undefined;
 }
 
 export interface CheckResult {
@@ -18,7 +22,14 @@ export interface CheckResult {
   holds: boolean;
   /** Why it could not be measured, when it could not. */
   error?: string;
+  /** Set when there was nothing to measure (no events, no data, a service never seen). */
+  noData?: true;
 }
+
+/** Longest a check other than an HTTP probe may take (the in-process sources answer at once). */
+const CHECK_BOUND_MS = 5000;
+/** Grace over a probe's own timeoutMs before the bound gives up on it. */
+const PROBE_GRACE_MS = 1000;
 
 export function describeCheck(check: Check): string {
   if ('sloBurnRate' in check) {
@@ -34,24 +45,50 @@ export function describeCheck(check: Check): string {
 }
 
 /**
- * Evaluates one check. An SLO or a signal with only an upper bound holds
- * without data (no traffic is not evidence of harm) but says so; a lower
- * bound (`above`) cannot be shown without data, so it does not hold then;
- * an unknown SLO and a failed probe do not hold either.
+ * Evaluates one check, within a time bound (a probe's `timeoutMs` plus a
+ * second; 5 s otherwise): a check that takes longer does not hold.
  */
 export async function evaluateCheck(check: Check, sources: SteadyStateSources): Promise<CheckResult> {
+  const boundMs = 'httpProbe' in check ? check.httpProbe.timeoutMs + PROBE_GRACE_MS : CHECK_BOUND_MS;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<CheckResult>((resolve) => {
+    timer = setTimeout(() => resolve({ check: describeCheck(check), value: null, holds: false, error: `no answer within ${boundMs} ms` }), boundMs);
+  });
+  try {
+    return await Promise.race([measure(check, sources), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * An SLO or a signal with only an upper bound holds without data in the
+ * window (no traffic is not evidence of harm) but says so; a lower bound
+ * (`above`) cannot be shown without data, so it does not hold then. A signal
+ * of a service this process has never received spans of does not hold at
+ * all: behind a load balancer its spans may go to another Faultline, and a
+ * guard that reads nothing would let the run go on blind. An unknown SLO and
+ * a failed probe do not hold either.
+ */
+async function measure(check: Check, sources: SteadyStateSources): Promise<CheckResult> {
   const name = describeCheck(check);
   if ('sloBurnRate' in check) {
     const c = check.sloBurnRate;
     const burn = sources.sloBurnRate(c.slo, c.window);
     if (burn === undefined) return { check: name, value: null, holds: false, error: `unknown SLO ${c.slo}` };
-    if (burn === null) return { check: name, value: null, holds: true, error: 'no events in the window' };
+    if (burn === null) return { check: name, value: null, holds: true, noData: true, error: 'no events in the window' };
     return { check: name, value: burn, holds: burn < c.maxBurnRate };
   }
   if ('signal' in check) {
     const c = check.signal;
     const value = sources.signal(c.service, c.signal, c.operation, durationMs(c.window));
-    if (value === null) return { check: name, value: null, holds: c.above === undefined, error: 'no data in the window' };
+    if (value === undefined) {
+      return {
+        check: name, value: null, holds: false, noData: true,
+        error: `no data: this process has received no spans of service ${c.service} (do its spans go to another Faultline instance?)`,
+      };
+    }
+    if (value === null) return { check: name, value: null, holds: c.above === undefined, noData: true, error: 'no data in the window' };
     const holds = (c.below === undefined || value < c.below) && (c.above === undefined || value > c.above);
     return { check: name, value, holds };
   }

@@ -16,10 +16,16 @@ interface SloStatusSource {
 /**
  * Steady-state values from the engines running in this process: SLO burn
  * rates and alerts from the SLO engine, RED signals from the series store.
+ * Only this process's data: with several Faultline instances behind a load
+ * balancer, a service's spans may all reach another one (see
+ * docs/chaos-experiments.md, "Several Faultline instances").
  */
 export function platformSources(ctx: PlatformContext, now: () => number = Date.now): SteadyStateSources {
   const slo = () => ctx.services.get('slo') as SloStatusSource | undefined;
-  const series = () => (ctx.services.get('analysis') as { series?: SeriesStore } | undefined)?.series;
+  const analysis = () => ctx.services.get('analysis') as { series?: SeriesStore; service?(name: string): unknown } | undefined;
+  const series = () => analysis()?.series;
+  // Spans of the service reached this process: seen by the engine lately, or in the series it keeps.
+  const seen = (service: string) => analysis()?.service?.(service) !== undefined || (series()?.services().includes(service) ?? false);
   return {
     sloBurnRate(name, window) {
       const status = slo()?.status(name);
@@ -34,7 +40,7 @@ export function platformSources(ctx: PlatformContext, now: () => number = Date.n
     },
     signal(service, signal: Signal, operation, windowMs) {
       const store = series();
-      if (!store) return null;
+      if (!store || !seen(service)) return undefined;
       // Points are whole steps (analysis.stepMs), recorded when a step closes:
       // take the steps that overlap the window, and at least the latest
       // closed one, so a window shorter than a step still reads a value.
