@@ -14,6 +14,8 @@ export const chaosKeys = {
   experiments: `${PREFIX}:experiments`,
   /** STRING: halt generation; a change halts every run started before it. */
   haltAll: `${PREFIX}:halt:all`,
+  /** STRING: who asked for the latest global halt (the token name). */
+  haltAllBy: `${PREFIX}:halt:all:by`,
   /** STRING: present when one run was asked to halt (value: who). */
   haltRun: (id: string) => `${PREFIX}:halt:run:${id}`,
   /** HASH runId -> JSON {experiment, fault, service}: runs with faults applied now (for the metric). */

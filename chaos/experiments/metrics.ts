@@ -1,4 +1,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { faultTypes } from '../faults/specs.ts';
+import { governorLimits } from '../governor/governor.ts';
+import type { RunStatus } from './run-record.ts';
 
 // The chaos scheduler's own metrics on /metrics. The dashboards
 // (dashboards/panels/chaos.ts) and their annotations read these names.
@@ -30,7 +33,34 @@ export function markActive(metrics: ChaosMetrics, labels: { experiment: string; 
 }
 const activeCounts = new Map<string, number>();
 
+/** Every verdict a run can end with, as faultline_chaos_runs_total labels it. */
+const verdicts: Array<Exclude<RunStatus, 'pending' | 'running'>> = ['passed', 'failed', 'aborted', 'error', 'interrupted'];
+
+/**
+ * Creates faultline_chaos_runs_total{experiment, verdict} at 0 for every
+ * verdict (idempotent). Call it before an experiment's first increment: a
+ * series that comes into being at 1 has no earlier sample, so Prometheus'
+ * increase() never sees its first run.
+ */
+export function initExperimentRuns(metrics: ChaosMetrics, experiment: string): void {
+  for (const verdict of verdicts) metrics.runs.inc({ experiment, verdict }, 0);
+}
+
+/**
+ * The chaos metrics, with every series whose labels are known up front
+ * (fault types, governor limits) already at 0 for the same reason.
+ */
 export function createChaosMetrics(registry: Registry): ChaosMetrics {
+  const metrics = createInstruments(registry);
+  for (const fault of faultTypes) {
+    metrics.faultsApplied.inc({ fault }, 0);
+    metrics.faultsReverted.inc({ fault }, 0);
+  }
+  for (const limit of governorLimits) metrics.governorRejections.inc({ limit }, 0);
+  return metrics;
+}
+
+function createInstruments(registry: Registry): ChaosMetrics {
   return {
     active: new Gauge({
       name: 'faultline_chaos_experiment_active',

@@ -6,7 +6,7 @@ import { Governor } from '../governor/governor.ts';
 import { AgentFaultExecutor } from './agent-executor.ts';
 import { registerChaosRoutes } from './api.ts';
 import { loadExperimentDir } from './experiment-dir.ts';
-import { createChaosMetrics } from './metrics.ts';
+import { createChaosMetrics, initExperimentRuns } from './metrics.ts';
 import { platformSources } from './platform-sources.ts';
 import { recordScore, resilienceScores } from './resilience.ts';
 import type { RunRecord } from './run-record.ts';
@@ -65,15 +65,23 @@ export function experimentsPart(): PlatformPart {
       const sweep = async () => {
         for (const run of await store.markInterrupted()) {
           ctx.logger.warn({ run: run.id, experiment: run.experiment }, 'run recorded as interrupted: the process running it stopped');
+          initExperimentRuns(metrics, run.experiment);
           metrics.runs.inc({ experiment: run.experiment, verdict: 'interrupted' });
           await audit.append({ who: 'recovery', action: 'interrupted', experiment: run.experiment, runId: run.id, targets: run.targets, result: 'interrupted', detail: run.reason });
         }
       };
       await sweep();
       await updateScores();
+      // Every experiment this platform knows starts its run counters at 0, so the next run's increment shows in increase().
+      const known = [
+        ...(await store.list({ limit: 1000 })).map((r) => r.experiment),
+        ...(await service.scheduler.list()).map((s) => s.name),
+        ...files.map((f) => f.experiment.metadata.name),
+      ];
+      for (const name of new Set(known)) initExperimentRuns(metrics, name);
       service.scheduler.start(config.workerConcurrency);
       for (const f of files) {
-        if (f.experiment.spec.schedule) await service.scheduler.schedule(f.experiment, `file:${f.path}`);
+        if (f.experiment.spec.schedule) await service.schedule(f.experiment, `file:${f.path}`);
       }
       registerChaosRoutes(ctx.api.app, { service, store, audit, tokens: ctx.auth, redis: ctx.redis, config });
       // Anomaly events name the experiments active on a service at a time.
@@ -81,6 +89,8 @@ export function experimentsPart(): PlatformPart {
       const reload = () => {
         void store.list({ limit: 200 }).then((r) => { recent = r; }, () => {});
         sweep().catch((err: unknown) => ctx.logger.warn({ err }, 'interrupted-run sweep failed'));
+        // Runs finished by other processes move this process's score gauges too.
+        updateScores().catch((err: unknown) => ctx.logger.warn({ err }, 'resilience score refresh failed'));
       };
       reload();
       refresh = setInterval(reload, 5000);

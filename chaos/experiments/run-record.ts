@@ -25,20 +25,36 @@ export interface RunRecord {
   who: string;
   /** Instances resolved once at the start; the run never acts on others. */
   targets: string[];
-  /** For progressive runs: the step reached (1-based) of how many, and its percentage. */
-  step?: { reached: number; of: number; percent: number };
+  /**
+   * For progressive runs: the step reached (1-based) of how many, and its
+   * percentage; `refused` when the governor refused the next step (the run
+   * then stayed at the step reached for the rest of its duration).
+   */
+  step?: { reached: number; of: number; percent: number; refused?: { step: number; percent: number; message: string } };
   timeline: TimelineEvent[];
   /** Hypothesis values before, during (samples) and after; dry runs also show the abort conditions now. */
   signals: { before: CheckResult[]; during: CheckResult[][]; after: CheckResult[]; abort?: CheckResult[] };
-  /** Dry runs: what the governor would answer now for the first step (a preview; nothing is taken). */
-  governor?: { admitted: boolean; limit?: string; message?: string };
-  /** Who halted the run (a token name, 'global halt' or 'shutdown'), when it was halted. */
+  /**
+   * Dry runs: what the governor would answer now for the first step, and
+   * for progressive runs for every step (a preview; nothing is taken).
+   */
+  governor?: { admitted: boolean; limit?: string; message?: string; steps?: StepPreview[] };
+  /** Who halted the run (the token name as the audit log records it, or 'shutdown'), when it was halted. */
   haltedBy?: string;
   createdAtMs: number;
   startedAtMs?: number;
   endedAtMs?: number;
   /** Scheduled runs: the slot time the scheduler fired for. */
   scheduledForMs?: number;
+}
+
+export interface StepPreview {
+  step: number;
+  percent: number;
+  instances: string[];
+  admitted: boolean;
+  limit?: string;
+  message?: string;
 }
 
 /** Samples of "during" signals kept per run (the first and the latest). */

@@ -7,11 +7,12 @@ import type { Governor } from '../governor/governor.ts';
 import { evaluateAbortConditions, evaluateAll, type CheckResult, type SteadyStateSources } from './checks.ts';
 import type { FaultExecutor, TargetInstance } from './executor.ts';
 import { chaosKeys } from './keys.ts';
-import { markActive, type ChaosMetrics } from './metrics.ts';
-import { MAX_DURING_SAMPLES, type RunRecord, type Verdict } from './run-record.ts';
+import { LeaseKeeper } from './lease-keeper.ts';
+import { initExperimentRuns, markActive, type ChaosMetrics } from './metrics.ts';
+import { MAX_DURING_SAMPLES, type RunRecord, type StepPreview, type Verdict } from './run-record.ts';
 import type { RunStore } from './run-store.ts';
 import { durationMs, type Experiment } from './spec.ts';
-import { resolveTargets } from './targets.ts';
+import { resolveTargets, type ResolvedTargets } from './targets.ts';
 
 export interface RunnerDeps {
   redis: Redis;
@@ -49,6 +50,14 @@ export function newRunId(experiment: string, nowMs: number): string {
   return `${experiment}-${nowMs.toString(36)}-${randomBytes(3).toString('hex')}`;
 }
 
+/** What a run holds while it goes on; reverted and released whatever happens. */
+interface Holding {
+  applied: TargetInstance[];
+  admitted: boolean;
+  keeper?: LeaseKeeper;
+  unmarkActive?: () => void;
+}
+
 /**
  * One experiment run: resolve targets once -> governor admission ->
  * hypothesis before -> apply faults with leases -> watch -> revert -> hypothesis
@@ -78,15 +87,17 @@ export async function runExperiment(experiment: Experiment, options: RunOptions,
     options.onProgress?.(run);
   };
   const leaseMs = durationMs(spec.leaseTtl);
-  const applied: TargetInstance[] = [];
-  let admitted = false;
-  let unmarkActive: (() => void) | undefined;
+  const holding: Holding = { applied: [], admitted: false };
   const haltGeneration = await deps.redis.get(chaosKeys.haltAll);
 
   try {
     if (!run.dryRun) {
+      // Before the first increment, so increase() in Prometheus sees it.
+      initExperimentRuns(deps.metrics, run.experiment);
       await deps.store.holdOwner(run.id, deps.ownerId, leaseMs);
       await deps.store.save(run);
+      holding.keeper = new LeaseKeeper(run.id, run.service, holding.applied, (i) => faultId(run, i), leaseMs, deps);
+      holding.keeper.start();
     }
     const resolved = resolveTargets(experiment, await deps.executor.instances(spec.targets.service));
     run.targets = resolved.ordered.map((i) => i.name);
@@ -94,24 +105,13 @@ export async function runExperiment(experiment: Experiment, options: RunOptions,
     await mark('targets resolved', run.targets.join(', '));
     run.signals.before = await evaluateAll(spec.hypothesis, deps.sources);
     const abortNow = await evaluateAbortConditions(experiment.spec.abort, deps.sources);
-    if (run.dryRun) {
-      run.signals.abort = abortNow;
-      const preview = await deps.governor.preview({
-        runId: run.id, service: run.service, totalInstances: resolved.serviceInstances,
-        instances: resolved.ordered.slice(0, resolved.stepCounts[0]).map((i) => i.name), durationMs: durationMs(spec.duration), leaseMs,
-      });
-      run.governor = preview.admitted ? { admitted: true } : { admitted: false, limit: preview.limit, message: preview.message };
-      const held = run.signals.before.every((r) => r.holds);
-      const clear = abortNow.every((r) => r.holds);
-      const reason = !preview.admitted ? `dry run: ${preview.message}`
-        : !held ? `dry run: steady state does not hold now: ${failing(run.signals.before)}`
-        : !clear ? `dry run: an abort condition holds now: ${failing(abortNow)}` : 'dry run: nothing applied';
-      return await finishDryRun(run, preview.admitted && held && clear ? 'passed' : 'aborted', reason, deps, now);
-    }
-    const stepMs = durationMs(spec.duration) / resolved.stepCounts.length;
+    if (run.dryRun) return await concludeDryRun(run, experiment, resolved, abortNow, deps, now);
+    const steps = resolved.stepCounts.length;
+    const stepMs = durationMs(spec.duration) / steps;
+    const progressive = resolved.stepPercents.length > 0;
     run.status = 'running';
     run.startedAtMs = now();
-    for (let step = 0; step < resolved.stepCounts.length; step++) {
+    for (let step = 0; step < steps; step++) {
       const wanted = resolved.ordered.slice(0, resolved.stepCounts[step]);
       const admission = await deps.governor.admit({
         runId: run.id, service: run.service, totalInstances: resolved.serviceInstances,
@@ -120,10 +120,14 @@ export async function runExperiment(experiment: Experiment, options: RunOptions,
       if (!admission.admitted) {
         deps.metrics.governorRejections.inc({ limit: admission.limit });
         if (step === 0) throw new Stop('aborted', admission.message);
-        await mark('widening refused', admission.message);
+        // The run keeps the step it reached for the rest of its duration.
+        run.step!.refused = { step: step + 1, percent: resolved.stepPercents[step], message: admission.message };
+        await mark('widening refused', `step ${step + 1}/${steps} (${resolved.stepPercents[step]}%): ${admission.message}; staying at step ${step}/${steps} for the rest of the run`);
+        await watch(run, experiment, holding, (steps - step) * stepMs, haltGeneration, deps, now);
         break;
       }
-      admitted = true;
+      holding.admitted = true;
+      if (holding.keeper) holding.keeper.admitted = true;
       if (step === 0) {
         if (!run.signals.before.every((r) => r.holds)) {
           throw new Stop('aborted', `steady state did not hold before the run: ${failing(run.signals.before)}`);
@@ -131,7 +135,7 @@ export async function runExperiment(experiment: Experiment, options: RunOptions,
         if (!abortNow.every((r) => r.holds)) throw new Stop('aborted', `an abort condition held before the run: ${failing(abortNow)}`);
         await mark('hypothesis held before');
       }
-      for (const instance of wanted.filter((w) => !applied.includes(w))) {
+      for (const instance of wanted.filter((w) => !holding.applied.includes(w))) {
         await throwIfHalted(run, haltGeneration, deps);
         try {
           await deps.executor.apply(instance, spec.fault, faultId(run, instance), leaseMs);
@@ -140,31 +144,30 @@ export async function runExperiment(experiment: Experiment, options: RunOptions,
           await deps.executor.revert(instance, faultId(run, instance)).catch(() => {});
           throw err;
         }
-        applied.push(instance);
+        holding.applied.push(instance);
         run.applied = true;
         deps.metrics.faultsApplied.inc({ fault: run.fault });
       }
-      unmarkActive ??= markActive(deps.metrics, { experiment: run.experiment, fault: run.fault, service: run.service });
+      holding.unmarkActive ??= markActive(deps.metrics, { experiment: run.experiment, fault: run.fault, service: run.service });
       await deps.redis.hset(chaosKeys.active, run.id, JSON.stringify({ experiment: run.experiment, fault: run.fault, service: run.service }));
-      if (resolved.stepPercents.length > 0) {
-        run.step = { reached: step + 1, of: resolved.stepCounts.length, percent: resolved.stepPercents[step] };
-      }
-      await mark(`fault applied${run.step ? ` (step ${step + 1}/${resolved.stepCounts.length}, ${resolved.stepPercents[step]}%)` : ''}`, applied.map((i) => i.name).join(', '));
+      if (progressive) run.step = { reached: step + 1, of: steps, percent: resolved.stepPercents[step] };
+      await mark(`fault applied${progressive ? ` (step ${step + 1}/${steps}, ${resolved.stepPercents[step]}%)` : ''}`, holding.applied.map((i) => i.name).join(', '));
       // Applying can take a while on busy agents: extend what was taken before it.
-      await deps.store.holdOwner(run.id, deps.ownerId, leaseMs);
-      if (!(await deps.governor.renew(run.id, run.service, leaseMs))) throw new Stop('error', 'lost the governor admission (lease ended)');
-      await watch(run, experiment, applied, stepMs, haltGeneration, deps, now);
+      await holding.keeper?.renew();
+      if (holding.keeper?.lost) throw new Stop('error', holding.keeper.lost);
+      await watch(run, experiment, holding, stepMs, haltGeneration, deps, now);
     }
-    return await revertAndConclude(run, experiment, applied, admitted, deps, now, 'passed', 'the hypothesis held during and after the fault');
+    return await revertAndConclude(run, experiment, holding, deps, now, 'passed', 'the hypothesis held during and after the fault');
   } catch (err) {
     const verdict: Verdict = err instanceof Stop ? err.verdict : 'error';
     const reason = errorMessage(err);
     if (err instanceof Stop && err.haltedBy) run.haltedBy = err.haltedBy;
     if (run.dryRun) return await finishDryRun(run, verdict, `dry run: ${reason}`, deps, now);
     if (verdict === 'error') deps.logger.error({ err, run: run.id }, 'experiment run failed');
-    return await revertAndConclude(run, experiment, applied, admitted, deps, now, verdict, reason);
+    return await revertAndConclude(run, experiment, holding, deps, now, verdict, reason);
   } finally {
-    unmarkActive?.();
+    holding.unmarkActive?.();
+    await holding.keeper?.stop();
   }
 }
 
@@ -177,49 +180,99 @@ function failing(results: CheckResult[]): string {
 }
 
 /**
- * Keeps leases alive and watches for halts, violations and abort conditions
- * for `forMs`. Leases are renewed every third of their TTL whatever the check
- * interval, and the checks run once more at the end, so a progressive run
- * never widens on a step that was not checked.
+ * A dry run's answer: the targets, every check now, and what the governor
+ * would answer for each step (only the first decides whether it would start;
+ * a later refusal would stop the widening there).
+ */
+async function concludeDryRun(
+  run: RunRecord, experiment: Experiment, resolved: ResolvedTargets, abortNow: CheckResult[], deps: RunnerDeps, now: () => number,
+): Promise<RunRecord> {
+  const spec = experiment.spec;
+  run.signals.abort = abortNow;
+  const previews: StepPreview[] = [];
+  for (let step = 0; step < resolved.stepCounts.length; step++) {
+    const instances = resolved.ordered.slice(0, resolved.stepCounts[step]).map((i) => i.name);
+    const p = await deps.governor.preview({
+      runId: run.id, service: run.service, totalInstances: resolved.serviceInstances,
+      instances, durationMs: durationMs(spec.duration), leaseMs: durationMs(spec.leaseTtl),
+    });
+    previews.push({ step: step + 1, percent: resolved.stepPercents[step] ?? 100, instances, ...(p.admitted ? { admitted: true } : { admitted: false, limit: p.limit, message: p.message }) });
+  }
+  const [first] = previews;
+  run.governor = { admitted: first.admitted, ...(first.admitted ? {} : { limit: first.limit, message: first.message }), ...(resolved.stepPercents.length > 0 ? { steps: previews } : {}) };
+  const held = run.signals.before.every((r) => r.holds);
+  const clear = abortNow.every((r) => r.holds);
+  const refusedLater = previews.find((p) => !p.admitted);
+  const widening = refusedLater && refusedLater.step > 1
+    ? `; step ${refusedLater.step}/${previews.length} (${refusedLater.percent}%) would be refused now, so it would stay at step ${refusedLater.step - 1}: ${refusedLater.message}`
+    : '';
+  const reason = !first.admitted ? `dry run: ${first.message}`
+    : !held ? `dry run: steady state does not hold now: ${failing(run.signals.before)}`
+    : !clear ? `dry run: an abort condition holds now: ${failing(abortNow)}` : `dry run: nothing applied${widening}`;
+  return finishDryRun(run, first.admitted && held && clear ? 'passed' : 'aborted', reason, deps, now);
+}
+
+/**
+ * Watches for halts, violations and abort conditions for `forMs`, while the
+ * lease keeper renews every lease on its own timer. Checks run every
+ * checkInterval without holding up the halt polling, and once more at the
+ * end, so a progressive run never widens on a step that was not checked.
  */
 async function watch(
-  run: RunRecord, experiment: Experiment, applied: TargetInstance[], forMs: number,
+  run: RunRecord, experiment: Experiment, holding: Holding, forMs: number,
   haltGeneration: string | null, deps: RunnerDeps, now: () => number,
 ): Promise<void> {
-  const spec = experiment.spec;
-  const leaseMs = durationMs(spec.leaseTtl);
-  const renewMs = Math.max(100, Math.floor(leaseMs / 3));
-  const checkMs = durationMs(spec.checkInterval);
+  const checkMs = durationMs(experiment.spec.checkInterval);
   const pollMs = deps.haltPollMs ?? 250;
   const end = now() + forMs;
   let nextCheck = now() + checkMs;
-  let nextRenew = now() + renewMs;
+  let pending: { done: boolean; sample: Promise<DuringSample> } | undefined;
+  const startChecks = () => {
+    const p = { done: false, sample: evaluateDuring(experiment, deps) };
+    // Handled here, so a sample nobody awaits any more (the run was halted) is no unhandled rejection.
+    p.sample.then(() => { p.done = true; }, () => { p.done = true; });
+    return p;
+  };
   for (let last = false; !last;) {
     await sleep(Math.min(pollMs, Math.max(0, end - now())));
     last = now() >= end;
     await throwIfHalted(run, haltGeneration, deps);
-    if (now() >= nextRenew) {
-      nextRenew = now() + renewMs;
-      await deps.store.holdOwner(run.id, deps.ownerId, leaseMs);
-      if (!(await deps.governor.renew(run.id, run.service, leaseMs))) throw new Stop('error', 'lost the governor admission (lease ended)');
-      for (const instance of applied) await deps.executor.renew(instance, faultId(run, instance), leaseMs);
+    if (holding.keeper?.lost) throw new Stop('error', holding.keeper.lost);
+    if (pending?.done || (pending && last)) {
+      await judge(run, await pending.sample, deps);
+      pending = undefined;
     }
-    if (now() < nextCheck && !last) continue;
-    nextCheck = now() + checkMs;
-    const results = await evaluateAll(spec.hypothesis, deps.sources);
-    if (run.signals.during.length >= MAX_DURING_SAMPLES) run.signals.during.splice(1, 1);
-    run.signals.during.push(results);
-    if (!results.every((r) => r.holds)) throw new Stop('failed', `hypothesis violated: ${failing(results)}`);
-    const abortChecks = await evaluateAbortConditions(experiment.spec.abort, deps.sources);
-    if (!abortChecks.every((r) => r.holds)) throw new Stop('aborted', `abort condition: ${failing(abortChecks)}`);
-    await deps.store.save(run);
+    if (last) await judge(run, await evaluateDuring(experiment, deps), deps);
+    else if (!pending && now() >= nextCheck) {
+      nextCheck = now() + checkMs;
+      pending = startChecks();
+    }
   }
+}
+
+type DuringSample = { hypothesis: CheckResult[]; abort: CheckResult[] };
+
+async function evaluateDuring(experiment: Experiment, deps: RunnerDeps): Promise<DuringSample> {
+  const [hypothesis, abort] = await Promise.all([
+    evaluateAll(experiment.spec.hypothesis, deps.sources),
+    evaluateAbortConditions(experiment.spec.abort, deps.sources),
+  ]);
+  return { hypothesis, abort };
+}
+
+/** Records a sample of the checks; a violated hypothesis fails the run, a holding abort condition aborts it. */
+async function judge(run: RunRecord, sample: DuringSample, deps: RunnerDeps): Promise<void> {
+  if (run.signals.during.length >= MAX_DURING_SAMPLES) run.signals.during.splice(1, 1);
+  run.signals.during.push(sample.hypothesis);
+  if (!sample.hypothesis.every((r) => r.holds)) throw new Stop('failed', `hypothesis violated: ${failing(sample.hypothesis)}`);
+  if (!sample.abort.every((r) => r.holds)) throw new Stop('aborted', `abort condition: ${failing(sample.abort)}`);
+  await deps.store.save(run);
 }
 
 /** Ends the run when it, or everything (the halt generation moved), was halted. */
 async function throwIfHalted(run: RunRecord, haltGeneration: string | null, deps: RunnerDeps): Promise<void> {
-  const [all, one] = await deps.redis.mget(chaosKeys.haltAll, chaosKeys.haltRun(run.id));
-  if (all !== haltGeneration) throw new Stop('aborted', 'halted: global chaos halt', 'global halt');
+  const [all, one, allBy] = await deps.redis.mget(chaosKeys.haltAll, chaosKeys.haltRun(run.id), chaosKeys.haltAllBy);
+  if (all !== haltGeneration) throw new Stop('aborted', `halted: global chaos halt by ${allBy ?? 'an operator'}`, allBy ?? 'global halt');
   if (one !== null) throw new Stop('aborted', `halted by ${one}`, one);
 }
 
@@ -230,10 +283,12 @@ async function finishDryRun(run: RunRecord, verdict: Verdict, reason: string, de
 }
 
 async function revertAndConclude(
-  run: RunRecord, experiment: Experiment, applied: TargetInstance[], admitted: boolean,
+  run: RunRecord, experiment: Experiment, holding: Holding,
   deps: RunnerDeps, now: () => number, verdict: Verdict, reason: string,
 ): Promise<RunRecord> {
+  const { applied } = holding;
   const failures: string[] = [];
+  if (holding.keeper) holding.keeper.renewFaults = false;
   for (const instance of applied) {
     try {
       await deps.executor.revert(instance, faultId(run, instance));
@@ -242,8 +297,12 @@ async function revertAndConclude(
       failures.push(`${instance.name}: ${errorMessage(err)} (its lease will revert it)`);
     }
   }
+  // Not active from here on, while the "after" checks run.
+  holding.unmarkActive?.();
+  holding.unmarkActive = undefined;
   await deps.redis.hdel(chaosKeys.active, run.id);
-  if (admitted) await deps.governor.release(run.id, run.service);
+  if (holding.keeper) holding.keeper.admitted = false;
+  if (holding.admitted) await deps.governor.release(run.id, run.service);
   if (applied.length > 0) run.timeline.push({ atMs: now(), event: 'faults reverted', detail: failures.length ? failures.join('; ') : applied.map((i) => i.name).join(', ') });
   if (applied.length > 0 && verdict !== 'error') {
     run.signals.after = await evaluateAll(experiment.spec.hypothesis, deps.sources);
@@ -252,6 +311,12 @@ async function revertAndConclude(
       reason = `hypothesis did not hold after the fault: ${failing(run.signals.after)}`;
     }
   }
+  const refused = run.step?.refused;
+  if (run.step) {
+    reason += `; reached step ${run.step.reached}/${run.step.of} (${run.step.percent}%)`;
+    if (refused) reason += `, widening to step ${refused.step} (${refused.percent}%) refused: ${refused.message}`;
+  }
+  await holding.keeper?.stop();
   finish(run, verdict, reason, now);
   await deps.store.save(run);
   await deps.store.releaseOwner(run.id);

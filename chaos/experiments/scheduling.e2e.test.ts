@@ -67,6 +67,24 @@ describe('experiments across several schedulers', () => {
     assert.deepEqual([...appliedFaults(cluster.run)], []);
   });
 
+  it('a run on one process moves the resilience score on the other', async () => {
+    const score = async (p: FaultlineProcess) => Number(/^faultline_chaos_resilience_score\{service="service-a"\} (\S+)$/m
+      .exec(await (await fetch(`${p.addresses.api}/metrics`)).text())?.[1] ?? NaN);
+    // A failed run on platform 0: service-a-1 answers 503 through its proxy while the probe wants 200.
+    const run = await finished(platforms[0].addresses.api, (await api<{ runId: string }>(platforms[0].addresses.api, 'POST', '/api/v1/experiments?mode=run', experiment('a-fails', {
+      hypothesis: [{ httpProbe: { url: `http://127.0.0.1:${cluster.run.proxies.get('service-a-1')!.port}/a`, expectStatus: 200 } }],
+      targets: { service: 'service-a', instances: ['service-a-1'] },
+      fault: { type: 'abort', statusCode: 503 },
+      duration: '2s',
+    }))).body.runId);
+    assert.equal(run.status, 'failed', run.reason ?? '');
+    const onRunner = await waitFor('the failed run in platform 0\'s score', async () => {
+      const v = await score(platforms[0]);
+      return v < 1 ? v : undefined;
+    }, 10_000, 250);
+    await waitFor('platform 1 showing the same service-a score', async () => ((await score(platforms[1])) === onRunner ? true : undefined), 15_000, 500);
+  });
+
   it('a cron experiment scheduled on two processes runs once per slot', async () => {
     const body = experiment('every-two-seconds', {
       targets: { service: 'service-a', selection: { mode: 'one' } },

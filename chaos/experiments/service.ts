@@ -1,6 +1,8 @@
 import type { AuditLog } from '../audit/audit-log.ts';
 import { ExperimentScheduler } from '../scheduler/scheduler.ts';
+import type { ScheduledExperiment } from '../scheduler/scheduler.ts';
 import { chaosKeys } from './keys.ts';
+import { initExperimentRuns } from './metrics.ts';
 import type { RunRecord } from './run-record.ts';
 import { newRunId, runExperiment, type RunnerDeps } from './runner.ts';
 import type { Experiment } from './spec.ts';
@@ -18,6 +20,12 @@ export class ChaosService {
       logger: deps.logger,
       now: deps.now,
     });
+  }
+
+  /** Schedules an experiment on its cron; its run counters start at 0 now, before its first slot. */
+  schedule(experiment: Experiment, who: string): Promise<ScheduledExperiment> {
+    initExperimentRuns(this.deps.metrics, experiment.metadata.name);
+    return this.scheduler.schedule(experiment, who);
   }
 
   /** Starts a run and returns its ID at once; the run goes on in this process. */
@@ -47,19 +55,24 @@ export class ChaosService {
     return runExperiment(experiment, { who, dryRun: true }, this.deps);
   }
 
-  /** Halts one run (by ID) or every running run of an experiment (by name). */
-  async halt(idOrName: string, who: string): Promise<string[]> {
+  /**
+   * Halts one run (by ID) or every running run of an experiment (by name).
+   * `found` is false when there is no such run or experiment (no runs, no
+   * schedule); the audit entry says the same as the answer.
+   */
+  async halt(idOrName: string, who: string): Promise<{ found: boolean; halting: string[] }> {
     const run = await this.deps.store.get(idOrName);
     const runs = run ? [run] : await this.deps.store.list({ experiment: idOrName, limit: 100 });
+    const found = runs.length > 0 || (await this.deps.redis.hexists(chaosKeys.experiments, idOrName)) === 1;
     const running = runs.filter((r) => r.status === 'running' || r.status === 'pending');
     for (const r of running) await this.deps.redis.set(chaosKeys.haltRun(r.id), who, 'EX', 3600);
     await this.deps.audit.append({
       who, action: 'halt', experiment: run?.experiment ?? idOrName, runId: run?.id,
       targets: [...new Set(running.flatMap((r) => r.targets))],
-      result: running.length ? 'halting' : 'nothing running',
+      result: !found ? 'not found' : running.length ? 'halting' : 'nothing running',
       detail: running.length ? `runs ${running.map((r) => r.id).join(', ')}` : undefined,
     });
-    return running.map((r) => r.id);
+    return { found, halting: running.map((r) => r.id) };
   }
 
   /**
@@ -67,7 +80,8 @@ export class ChaosService {
    * agent reverts every fault it holds, and schedules pause until resume.
    */
   async haltAll(who: string): Promise<{ agents: number }> {
-    await this.deps.redis.incr(chaosKeys.haltAll);
+    // Who, next to the generation: each halted run records it as haltedBy.
+    await this.deps.redis.multi().set(chaosKeys.haltAllBy, who).incr(chaosKeys.haltAll).exec();
     await this.scheduler.pause();
     let agents = 0;
     let detail = '';

@@ -181,7 +181,9 @@ describe('experiments as a user runs them', () => {
       duration: '3s',
     })));
     assert.equal(run.status, 'passed', run.reason ?? '');
-    assert.deepEqual(run.step, { reached: 2, of: 3, percent: 67 });
+    assert.deepEqual({ ...run.step, refused: undefined }, { reached: 2, of: 3, percent: 67, refused: undefined });
+    assert.equal(run.step?.refused?.step, 3);
+    assert.match(run.reason ?? '', /reached step 2\/3 \(67%\), widening to step 3 \(100%\) refused: governor: /);
     assert.equal(max, 2, 'two of three service-a proxies faulted at the widest');
     const refused = run.timeline.find((e) => e.event === 'widening refused');
     assert.match(refused?.detail ?? '', /3 of 3 instances of service-a would be under faults; at most 2 \(67%/);
@@ -269,7 +271,9 @@ describe('experiments as a user runs them', () => {
     const halted = await following;
     assert.equal(halted.code, 1);
     assert.match(halted.stdout, /fault applied: service-a-\d/);
-    assert.match(halted.stdout, /verdict: aborted \(halted: global chaos halt\)/);
+    assert.match(halted.stdout, /verdict: aborted \(halted: global chaos halt by env-operator\)/);
+    // Not a terminal: a progress line every 5 s (the first as soon as it runs).
+    assert.match(halted.stdout, /running \d+s; checks: /);
     assert.deepEqual([...appliedFaults(cluster.run)], []);
     assert.equal((await api(base, 'POST', '/api/v1/chaos/resume')).status, 200);
   });
@@ -289,7 +293,7 @@ describe('experiments as a user runs them', () => {
     assert.ok(a.history.length >= 1);
     const b = r.body.services.find((s) => s.subject === 'service-b')!;
     assert.equal(b.score, 1);
-    assert.ok(runs.some((x) => x.experiment === 'cli-long' && x.applied && x.haltedBy === 'global halt'), 'the halted run is not counted');
+    assert.ok(runs.some((x) => x.experiment === 'cli-long' && x.applied && x.haltedBy === 'env-operator'), 'the halted run is not counted');
     const scenario = r.body.scenarios.find((s) => s.subject === 'reference')!;
     assert.ok(Math.abs(scenario.score! - expected(counted())) < 1e-9);
     const metrics = await (await fetch(`${base}/metrics`)).text();

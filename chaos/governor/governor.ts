@@ -10,12 +10,9 @@ const ADMIT = script('admit');
 const RENEW = script('renew');
 const RELEASE = script('release');
 
-export type GovernorLimit =
-  | 'protected-service'
-  | 'outside-allowed-window'
-  | 'max-duration'
-  | 'max-concurrent-experiments'
-  | 'max-instance-percent';
+/** The limits a refusal names (faultline_chaos_governor_rejections_total{limit}). */
+export const governorLimits = ['protected-service', 'outside-allowed-window', 'max-duration', 'max-concurrent-experiments', 'max-instance-percent'] as const;
+export type GovernorLimit = (typeof governorLimits)[number];
 
 export interface AdmissionRequest {
   runId: string;

@@ -27,6 +27,8 @@ function readFile(file: string): string {
   }
 }
 
+/** How often `chaos run` prints a progress line when stdout is not a terminal. */
+const PROGRESS_EVERY_MS = 5000;
 const time = (ms?: number) => (ms ? new Date(ms).toISOString().replace('T', ' ').slice(0, 19) : '-');
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -34,11 +36,22 @@ function printChecks(label: string, checks: RunRecord['signals']['before']): voi
   for (const c of checks) out(`  ${label} ${c.holds ? 'ok  ' : 'FAIL'} ${c.check}: ${c.value ?? 'n/a'}${c.error ? ` (${c.error})` : ''}`);
 }
 
+/** `2/3 (67%)`, and where widening stopped, for progressive runs. */
+function stepText(run: RunRecord): string {
+  if (!run.step) return '';
+  const refused = run.step.refused ? `, widening to step ${run.step.refused.step} (${run.step.refused.percent}%) refused` : '';
+  return `step ${run.step.reached}/${run.step.of} (${run.step.percent}%)${refused}`;
+}
+
 function printRun(run: RunRecord): void {
   out(`run ${run.id}  experiment ${run.experiment}  ${run.fault} on ${run.service}  status ${run.status}`);
-  out(`targets: ${run.targets.join(', ') || '(none)'}${run.step ? `  step ${run.step.reached}/${run.step.of} (${run.step.percent}%)` : ''}`);
+  out(`targets: ${run.targets.join(', ') || '(none)'}${run.step ? `  ${stepText(run)}` : ''}`);
   if (run.reason) out(`reason: ${run.reason}`);
+  if (run.haltedBy) out(`halted by: ${run.haltedBy}`);
   if (run.governor) out(`governor: ${run.governor.admitted ? 'would admit it now' : run.governor.message}`);
+  for (const p of run.governor?.steps ?? []) {
+    out(`  step ${p.step} (${p.percent}%, ${p.instances.length} instance(s)): ${p.admitted ? 'would be admitted now' : `would be refused now: ${p.message}`}`);
+  }
   for (const e of run.timeline) out(`  ${time(e.atMs)}  ${e.event}${e.detail ? `: ${e.detail}` : ''}`);
   printChecks('before', run.signals.before);
   if (run.signals.during.length) printChecks('during', run.signals.during[run.signals.during.length - 1]);
@@ -65,6 +78,7 @@ export function chaosCommand(): Command {
       out(`started ${runId}`);
       let shown = 0;
       let halting = false;
+      let progressAtMs = 0;
       process.once('SIGINT', () => {
         halting = true;
         out('halting (Ctrl-C): reverting faults...');
@@ -75,7 +89,14 @@ export function chaosCommand(): Command {
         for (const e of run.timeline.slice(shown)) out(`${time(e.atMs)}  ${e.event}${e.detail ? `: ${e.detail}` : ''}`);
         shown = run.timeline.length;
         const last = run.signals.during.at(-1);
-        if (last && process.stdout.isTTY) process.stdout.write(`\r  checks: ${last.map((c) => `${c.holds ? 'ok' : 'FAIL'} ${c.value ?? 'n/a'}`).join('  ')}   `);
+        const values = (last ?? []).map((c) => `${c.holds ? 'ok' : 'FAIL'} ${c.value ?? 'n/a'}`).join('  ');
+        if (last && process.stdout.isTTY) process.stdout.write(`\r  checks: ${values}   `);
+        // Without a terminal (CI logs, pipes) a line every 5 s, so a long run shows it is alive and what it measures.
+        if (!process.stdout.isTTY && run.status === 'running' && run.startedAtMs && Date.now() - progressAtMs >= PROGRESS_EVERY_MS) {
+          progressAtMs = Date.now();
+          const elapsedS = Math.round((Date.now() - run.startedAtMs) / 1000);
+          out(`${time(Date.now())}  running ${elapsedS}s${run.step ? `, ${stepText(run)}` : ''}; checks: ${last ? values || '(none)' : '(not yet)'}`);
+        }
         if (isFinished(run.status)) {
           if (process.stdout.isTTY) out();
           printChecks('before', run.signals.before);
@@ -104,7 +125,7 @@ export function chaosCommand(): Command {
       for (const s of r.scheduled) out(`  ${s.name.padEnd(30)} ${s.cron.padEnd(16)} next ${time(s.next)}${s.error ? `  INVALID (slots skipped): ${s.error}` : ''}`);
       out('RUNS');
       if (r.runs.length === 0) out('  (none)');
-      for (const run of r.runs) out(`  ${run.id.padEnd(40)} ${run.status.padEnd(12)} ${run.fault.padEnd(10)} ${run.service.padEnd(16)} ${time(run.createdAtMs)}`);
+      for (const run of r.runs) out(`  ${run.id.padEnd(40)} ${run.status.padEnd(12)} ${run.fault.padEnd(10)} ${run.service.padEnd(16)} ${time(run.createdAtMs)}${run.step ? `  ${stepText(run)}` : ''}`);
     });
 
   withCommon(cmd.command('status <id>'))
@@ -113,7 +134,7 @@ export function chaosCommand(): Command {
       const r = await new ApiClient(o).request<RunRecord | { name: string; runs: RunRecord[] }>('GET', `/api/v1/experiments/${encodeURIComponent(id)}`);
       if ('runs' in r) {
         out(`experiment ${r.name}: ${r.runs.length} run(s)`);
-        for (const run of r.runs) out(`  ${run.id}  ${run.status}  ${time(run.createdAtMs)}${run.reason ? `  ${run.reason}` : ''}`);
+        for (const run of r.runs) out(`  ${run.id}  ${run.status}  ${time(run.createdAtMs)}${run.step ? `  ${stepText(run)}` : ''}${run.reason ? `  ${run.reason}` : ''}`);
       } else printRun(r);
     });
 
