@@ -23,6 +23,8 @@ describe('parseFaultSpec', () => {
     ['an IPv6 prefix over 128', { type: 'partition', peers: ['fd00::/129'] }, /^fault\.peers\.0: "fd00::\/129": the prefix length of an IPv6 CIDR is 0 to 128$/],
     ['an IPv4-mapped IPv6 peer', { type: 'partition', peers: ['::ffff:10.0.0.1'] }, /^fault\.peers\.0: .*IPv4-mapped IPv6 address: write the IPv4 address instead$/],
     ['a scoped IPv6 peer', { type: 'partition', peers: ['fe80::1%eth0'] }, /^fault\.peers\.0: expected an IPv4 or IPv6 address or CIDR/],
+    ['a share on cpu', { type: 'cpu', share: 0.5 }, /^fault\.share: does not apply: a cpu fault loads the host \(set cores and percent\)$/],
+    ['a share on disk-fill', { type: 'disk-fill', path: '/tmp', percent: 50, share: 0.2 }, /^fault\.share: does not apply: a disk-fill fault fills one filesystem \(set percent\)$/],
     ['disk-fill percent', { type: 'disk-fill', path: '/tmp', percent: 0 }, /^fault\.percent: must be more than 0$/],
     ['not a mapping', 'latency', /^fault: expected a mapping with a type$/],
     ['a direction where the type has none', { type: 'kill', direction: 'upstream' }, /^fault\.direction: unknown key$/],

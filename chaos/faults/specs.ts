@@ -25,6 +25,11 @@ const common = {
   share: num().gt(0, { error: 'must be more than 0' }).max(1, { error: 'must be at most 1 (a fraction, not a percentage)' }).default(1),
 };
 
+/** For faults that act on the whole host, where a share means nothing: only 1 (the default) is accepted. */
+function wholeHostShare(why: string) {
+  return num().refine((v) => v === 1, { error: `does not apply: ${why}` }).default(1);
+}
+
 const directionEnum = z.enum(directions, { error: `expected one of ${directions.join(', ')}` });
 
 function direction(defaultValue: Direction) {
@@ -115,6 +120,7 @@ export const cpuSpecSchema = z
   .object({
     type: z.literal('cpu'),
     ...common,
+    share: wholeHostShare('a cpu fault loads the host (set cores and percent)'),
     /** Cores to load. Default 1. */
     cores: int().min(1, { error: 'must be at least 1' }).max(1024).default(1),
     /** Load per core in percent. Default 100. */
@@ -126,9 +132,13 @@ export const diskFillSpecSchema = z
   .object({
     type: z.literal('disk-fill'),
     ...common,
+    share: wholeHostShare('a disk-fill fault fills one filesystem (set percent)'),
     /** A directory on the filesystem to fill; the fill file is created in it. Required. */
     path: str(),
-    /** Fill until the filesystem is this full (used / size). Required. */
+    /**
+     * Fill until the filesystem is this full, as df counts Use%: used /
+     * (used + available to unprivileged users). Required.
+     */
     percent: percent(),
   })
   .strict();

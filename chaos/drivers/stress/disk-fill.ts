@@ -1,6 +1,6 @@
-import { open, readdir, rm, statfs } from 'node:fs/promises';
+import { open, readdir, rm, stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ErrorCode, FaultlineError } from '../../../platform/errors.ts';
+import { ErrorCode, FaultlineError, errorMessage } from '../../../platform/errors.ts';
 import { startLeaseChild, type LeaseChild } from './lease-child.ts';
 
 // Fills a filesystem up to a percentage with one file, guarded from the
@@ -16,26 +16,50 @@ export function fillFileName(owner: string, faultId: string): string {
 }
 
 export interface FillPlan {
-  totalBytes: number;
+  /** What df calls the size as far as its Use% goes: used + available (blocks reserved for root left out). */
+  usableBytes: number;
   usedBytes: number;
-  /** Bytes to write so that used/total reaches the percentage (never more than is free). */
+  /** Bytes to write so that Use% reaches the percentage (never more than is available). */
   fillBytes: number;
 }
 
-export async function planFill(dir: string, percent: number): Promise<FillPlan> {
-  let s;
-  try {
-    s = await statfs(dir);
-  } catch (err) {
-    throw new FaultlineError(ErrorCode.InvalidInput, `fault.path: cannot use ${dir}: ${(err as Error).message}`);
-  }
-  const totalBytes = s.blocks * s.bsize;
+export interface FsBlocks {
+  bsize: number;
+  blocks: number;
+  bfree: number;
+  bavail: number;
+}
+
+/**
+ * How much to write so the filesystem is `percent` full as df counts Use%:
+ * used / (used + available), where used = blocks - bfree and available =
+ * bavail (what unprivileged users may still write). Writing moves bytes from
+ * available to used, so the denominator stays put.
+ */
+export function fillFor(s: FsBlocks, percent: number): FillPlan {
   const usedBytes = (s.blocks - s.bfree) * s.bsize;
-  const wanted = Math.floor((totalBytes * percent) / 100) - usedBytes;
+  const usableBytes = usedBytes + s.bavail * s.bsize;
+  const wanted = Math.floor((usableBytes * percent) / 100) - usedBytes;
   // Whole blocks, and one block of headroom for the file's own metadata, so
   // the filesystem never ends up fuller than asked.
   const blocks = Math.floor(Math.min(wanted, s.bavail * s.bsize) / s.bsize) - 1;
-  return { totalBytes, usedBytes, fillBytes: Math.max(0, blocks * s.bsize) };
+  return { usableBytes, usedBytes, fillBytes: Math.max(0, blocks * s.bsize) };
+}
+
+export async function planFill(dir: string, percent: number): Promise<FillPlan> {
+  let info;
+  try {
+    info = await stat(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new FaultlineError(ErrorCode.InvalidInput, code === 'ENOENT' || code === 'ENOTDIR'
+      ? `fault.path: ${dir} does not exist (it must be a directory on the filesystem to fill)`
+      : `fault.path: cannot use ${dir}: ${errorMessage(err)}`);
+  }
+  if (!info.isDirectory()) {
+    throw new FaultlineError(ErrorCode.InvalidInput, `fault.path: ${dir} is not a directory (the fill file is created in it)`);
+  }
+  return fillFor(await statfs(dir), percent);
 }
 
 export interface DiskFill {
@@ -51,12 +75,21 @@ export async function fillDisk(dir: string, percent: number, file: string, deadl
   const path = join(dir, file);
   // The watchdog exists before the first byte, so no path leaves the file behind.
   const watchdog = await startLeaseChild('./fill-watchdog.mjs', [path, String(deadlineMs)], true);
+  // The watchdog is stopped whatever rm says (stopping also deletes the file).
   const remove = async () => {
-    await rm(path, { force: true });
-    await watchdog.stop();
+    try {
+      await rm(path, { force: true });
+    } finally {
+      await watchdog.stop();
+    }
   };
   try {
-    const handle = await open(path, 'wx', 0o600);
+    let handle;
+    try {
+      handle = await open(path, 'wx', 0o600);
+    } catch (err) {
+      throw new FaultlineError(ErrorCode.InvalidInput, `fault.path: cannot create the fill file in ${dir}: ${errorMessage(err)}`, { cause: err });
+    }
     try {
       const block = Buffer.alloc(WRITE_CHUNK_BYTES, 0x5a);
       let left = plan.fillBytes;
@@ -71,7 +104,8 @@ export async function fillDisk(dir: string, percent: number, file: string, deadl
       await handle.close();
     }
   } catch (err) {
-    await remove();
+    // The reason it failed is what the caller needs, not a clean-up error after it.
+    await remove().catch(() => undefined);
     throw err;
   }
   return { file: path, bytes: plan.fillBytes, watchdog, remove };
