@@ -23,11 +23,11 @@ function parseProxyName(text: string, flag: string, value: string): { name: stri
   return { name: m[2], ...(m[1] ? { service: m[1] } : {}) };
 }
 
-/** `--proxy [SERVICE/]NAME=LISTEN=UPSTREAM`, e.g. `payments-1=:9001=127.0.0.1:8081` or `payments/pay-a=:9001=127.0.0.1:8081`. */
+/** `--proxy [SERVICE/]NAME=LISTEN=UPSTREAM` (LISTEN `:PORT`: every interface, as `faultline proxy --listen`), e.g. `payments-1=:9001=127.0.0.1:8081` or `payments/pay-a=:9001=127.0.0.1:8081`. */
 export function parseProxyArg(value: string): { name: string; service?: string; listen: { host: string; port: number }; upstream: { host: string; port: number } } {
   const parts = value.split('=');
   if (parts.length !== 3 || !parts[0]) throw new FaultlineError(ErrorCode.InvalidInput, `--proxy: expected [SERVICE/]NAME=LISTEN=UPSTREAM, got "${value}"`);
-  return { ...parseProxyName(parts[0], '--proxy', value), listen: parseHostPort(parts[1], '--proxy LISTEN'), upstream: parseHostPort(parts[2], '--proxy UPSTREAM') };
+  return { ...parseProxyName(parts[0], '--proxy', value), listen: parseHostPort(parts[1], '--proxy LISTEN', '0.0.0.0'), upstream: parseHostPort(parts[2], '--proxy UPSTREAM') };
 }
 
 /** `--remote-proxy [SERVICE/]NAME=URL`, the control API of a standalone proxy. */

@@ -19,7 +19,7 @@ describe('faultline agent --proxy (a proxy inside the agent process)', () => {
     redis = await startTestRedis();
     upstream = await startUpstream();
     client = new AgentClient(redis.url);
-    agent = await startAgentProcess(['--name', 'cmd-1', '--state-dir', stateDir, '--proxy', `pay-1=:0=127.0.0.1:${upstream.port}`], redis.url);
+    agent = await startAgentProcess(['--name', 'cmd-1', '--state-dir', stateDir, '--proxy', `pay-1=127.0.0.1:0=127.0.0.1:${upstream.port}`], redis.url);
   });
   after(async () => {
     await agent?.kill('SIGKILL');

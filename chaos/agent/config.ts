@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_MAX_LEASE_MS } from '../leases/lease.ts';
 
 // Agent settings. This file is the only place their defaults live.
 export const agentConfigSchema = z
@@ -11,8 +12,8 @@ export const agentConfigSchema = z
     concurrency: z.number().int().positive().default(4),
     /** Where the agent notes what it applied, to clean up after a crash. Default ./data/agent. */
     stateDir: z.string().min(1).default('./data/agent'),
-    /** Longest lease a command may ask for. Default 10 minutes. */
-    maxLeaseMs: z.number().int().positive().default(10 * 60_000),
+    /** Longest lease a command may ask for. Default 10 minutes (DEFAULT_MAX_LEASE_MS). */
+    maxLeaseMs: z.number().int().positive().max(2 ** 31 - 1).default(DEFAULT_MAX_LEASE_MS),
   })
   .strict();
 

@@ -54,6 +54,12 @@ describe('LeaseTable', () => {
     await new Promise((r) => setImmediate(r));
   });
 
+  it('refuses a lease longer than a timer can wait (it would end at once)', () => {
+    const table = new LeaseTable({ clock: new FakeClock() });
+    assert.throws(() => table.grant('f1', 2 ** 31, counter().revert), /leaseMs: at most 2147483647 ms/);
+    assert.equal(table.has('f1'), false);
+  });
+
   it('release reverts once; releasing twice and renewing after are clear', async () => {
     const table = new LeaseTable({ clock: new FakeClock() });
     const { calls, revert } = counter();

@@ -7,6 +7,15 @@ import { systemClock, type Clock } from './clock.ts';
 // it was renewed first; nobody else has to be alive for that to happen.
 
 /** Passes a renewal on; a rejection (or throw) means the component holding the effect did not take it. */
+/**
+ * The longest lease a command may ask for unless configured otherwise (the
+ * agent's maxLeaseMs, the proxy's --max-lease-ms). Default 10 minutes.
+ */
+export const DEFAULT_MAX_LEASE_MS = 10 * 60_000;
+
+/** Node timers cannot wait longer (a longer one fires at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export type RenewListener = (expiresAt: number, ttlMs: number) => void | Promise<void>;
 
 export class Lease {
@@ -154,4 +163,5 @@ function assertTtl(ttlMs: number): void {
   if (!Number.isFinite(ttlMs) || ttlMs <= 0) {
     throw new FaultlineError(ErrorCode.InvalidInput, `leaseMs: expected a positive number of milliseconds, got ${ttlMs}`);
   }
+  if (ttlMs > MAX_TIMER_MS) throw new FaultlineError(ErrorCode.InvalidInput, `leaseMs: at most ${MAX_TIMER_MS} ms, got ${ttlMs}`);
 }

@@ -8,6 +8,7 @@ import { describeZodError } from '../../platform/config/load.ts';
 import { HttpError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { isProxyFaultSpec, parseFaultSpec } from '../faults/specs.ts';
+import { DEFAULT_MAX_LEASE_MS } from '../leases/lease.ts';
 import type { FaultProxy } from './fault-proxy.ts';
 
 // The standalone proxy's HTTP control API:
@@ -19,12 +20,25 @@ import type { FaultProxy } from './fault-proxy.ts';
 //   GET    /healthz
 // With a token, every route but /healthz needs `Authorization: Bearer TOKEN`.
 
-const addBody = z.object({
-  fault: z.unknown(),
-  leaseMs: z.number({ error: 'expected a number' }).int().positive({ error: 'must be positive' }),
-  owner: z.string().min(1).max(100).optional(),
-}).strict();
-const renewBody = z.object({ leaseMs: z.number({ error: 'expected a number' }).int().positive({ error: 'must be positive' }) }).strict();
+function leaseMsSchema(maxLeaseMs: number) {
+  return z.number({ error: (issue) => (issue.input === undefined ? 'required' : 'expected a number') })
+    .int({ error: 'expected a whole number of milliseconds' })
+    .positive({ error: 'must be positive' })
+    .max(maxLeaseMs, { error: `must be at most ${maxLeaseMs} ms (the proxy's --max-lease-ms)` });
+}
+
+function addBody(maxLeaseMs: number) {
+  return z.object({
+    // Checked by parseFaultSpec; only its presence here.
+    fault: z.custom<unknown>((value) => value !== undefined, { error: 'required' }),
+    leaseMs: leaseMsSchema(maxLeaseMs),
+    owner: z.string().min(1).max(100).optional(),
+  }).strict();
+}
+
+function renewBody(maxLeaseMs: number) {
+  return z.object({ leaseMs: leaseMsSchema(maxLeaseMs) }).strict();
+}
 
 async function body<T>(c: { req: { json(): Promise<unknown> } }, schema: z.ZodType<T>): Promise<T> {
   let raw: unknown;
@@ -38,7 +52,8 @@ async function body<T>(c: { req: { json(): Promise<unknown> } }, schema: z.ZodTy
   return result.data;
 }
 
-export function controlApp(proxy: FaultProxy, logger: Logger, token?: string): Hono {
+/** `maxLeaseMs`: the longest lease a fault may ask for; default DEFAULT_MAX_LEASE_MS, as the agent's. */
+export function controlApp(proxy: FaultProxy, logger: Logger, token?: string, maxLeaseMs = DEFAULT_MAX_LEASE_MS): Hono {
   const app = new Hono();
   app.onError(errorResponder(logger));
   app.get('/healthz', (c) => c.json({ status: 'ok', proxy: proxy.name }));
@@ -52,13 +67,13 @@ export function controlApp(proxy: FaultProxy, logger: Logger, token?: string): H
   }
   app.get('/faults', (c) => c.json({ proxy: proxy.name, faults: proxy.faults(), connections: proxy.connectionCount() }));
   app.post('/faults', async (c) => {
-    const { fault, leaseMs, owner } = await body(c, addBody);
+    const { fault, leaseMs, owner } = await body(c, addBody(maxLeaseMs));
     const spec = parseFaultSpec(fault);
     if (!isProxyFaultSpec(spec)) throw new HttpError(400, `fault.type: a proxy carries latency, abort, partition and bandwidth faults, not ${spec.type}`);
     return c.json(proxy.addFault(spec, leaseMs, owner), 201);
   });
   app.post('/faults/:id/renew', async (c) => {
-    const { leaseMs } = await body(c, renewBody);
+    const { leaseMs } = await body(c, renewBody(maxLeaseMs));
     proxy.renewFault(c.req.param('id'), leaseMs);
     return c.json({ id: c.req.param('id'), leaseMs });
   });

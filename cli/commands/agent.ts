@@ -11,7 +11,7 @@ export function agentCommand(): Command {
     .description('run the chaos agent of this host: applies, renews and reverts faults sent through Redis, each on a lease')
     .requiredOption('--name <name>', 'agent name; its queue is faultline-agent-<name>')
     .option('--redis-url <url>', 'Redis (env REDIS_URL)')
-    .option('--proxy <[service/]name=listen=upstream>', 'run a fault proxy in the agent in front of one instance, e.g. payments-1=:9001=127.0.0.1:8081 or payments/pay-a=:9001=127.0.0.1:8081; experiments target it as an instance of the service (default: the name minus a trailing -N) (repeatable)', collect, [])
+    .option('--proxy <[service/]name=listen=upstream>', 'run a fault proxy in the agent in front of one instance, e.g. payments-1=:9001=127.0.0.1:8081 (:9001 listens on every IPv4 interface, 127.0.0.1:9001 on loopback only) or payments/pay-a=:9001=127.0.0.1:8081; experiments target it as an instance of the service (default: the name minus a trailing -N) (repeatable)', collect, [])
     .option('--remote-proxy <[service/]name=url>', 'drive a standalone `faultline proxy` through its control API (repeatable)', collect, [])
     .option('--label <key=value>', 'a label of this host, advertised with every instance for experiments\' targets.labels (repeatable)', collect, [])
     .option('--remote-proxy-token <token>', 'bearer token for the remote proxies; env FAULTLINE_PROXY_TOKEN')
