@@ -135,6 +135,25 @@ describe('agent (real redis-server, BullMQ)', () => {
     registry.disconnect();
   });
 
+  it('steps aside when another agent took its name over: no more commands, faults reverted', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    const ousted = await createAgent({ name: 'agent-test-ousted', redisUrl: redis.url, proxies: [proxy], logger, config: { stateDir, heartbeatIntervalMs: 100 } });
+    await ousted.execute({ op: 'apply', faultId: 'f-ousted', fault: { type: 'abort', statusCode: 418 }, target: { kind: 'proxy', name: 'svc-1' }, leaseMs: 10_000, sentAtMs: Date.now() });
+    assert.equal((await httpCall(proxy.port)).status, 418);
+    const registry = new Redis(redis.url);
+    // What a second agent does once this one's claim lapsed (Redis away longer than the TTL).
+    await registry.set(agentKeys.claim('agent-test-ousted'), JSON.stringify({ token: 'usurper', host: 'elsewhere', pid: 42, startedAtMs: Date.now() }), 'PX', 60_000);
+    const deadline = Date.now() + 3000;
+    while (ousted.executor.list().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(ousted.executor.list(), []);
+    assert.equal((await httpCall(proxy.port)).status, 200);
+    assert.match(lines.join(''), /another agent of this name took over the name/);
+    await ousted.stop();
+    assert.notEqual(await registry.get(agentKeys.claim('agent-test-ousted')), null, 'its stop leaves the other agent\'s claim alone');
+    registry.disconnect();
+  });
+
   it('starts when a remote proxy cannot be reached for the start-up clean-up, and says so', async () => {
     const gone = new RemoteProxy('gone-1', 'http://127.0.0.1:1');
     const lines: string[] = [];
