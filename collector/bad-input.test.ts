@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import http2 from 'node:http2';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { Client, Metadata, credentials, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
+import { Client, Metadata, credentials, status as GrpcStatus, type ChannelOptions, type ServiceError } from '@grpc/grpc-js';
 import { startFaultline, type FaultlineProcess } from '../platform/testing/faultline-process.ts';
 import { scrape, sumSeries } from '../platform/testing/prom-text.ts';
 import { fixed64, hex, len, msg, varint } from './otlp/proto-builder.ts';
@@ -90,8 +92,8 @@ const cases: Case[] = [
   { name: 'an unknown path', path: '/v1/profiles', headers: PROTO, body: traceRequest(), status: 404 },
 ];
 
-function grpcExport(address: string, path: string, body: Buffer, metadata = new Metadata()): Promise<ServiceError | Buffer> {
-  const client = new Client(address, credentials.createInsecure());
+function grpcExport(address: string, path: string, body: Buffer, metadata = new Metadata(), options: ChannelOptions = {}): Promise<ServiceError | Buffer> {
+  const client = new Client(address, credentials.createInsecure(), options);
   return new Promise((resolve) => {
     client.makeUnaryRequest(path, (b: Buffer) => b, (b: Buffer) => b, body, metadata, (err, value) => {
       client.close();
@@ -123,27 +125,83 @@ describe('bad OTLP input gets the status the specification asks for, and the col
     });
   }
 
-  it('gRPC: garbage is INVALID_ARGUMENT, an oversized message RESOURCE_EXHAUSTED, a valid one OK', async () => {
+  it('gRPC: garbage is INVALID_ARGUMENT, an oversized message RESOURCE_EXHAUSTED (also when it only inflates past the limit), a valid one OK', async () => {
     const address = fl.addresses.otlpGrpc!;
     const path = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
     const garbage = await grpcExport(address, path, Buffer.from('not protobuf, not at all'));
     assert.equal((garbage as ServiceError).code, GrpcStatus.INVALID_ARGUMENT);
     const big = await grpcExport(address, path, Buffer.alloc(MAX_BYTES + 10));
     assert.equal((big as ServiceError).code, GrpcStatus.RESOURCE_EXHAUSTED);
+    // Zeros gzip to a few hundred bytes: only the inflated size is over the limit.
+    const bomb = await grpcExport(address, path, Buffer.alloc(4 * MAX_BYTES), new Metadata(), { 'grpc.default_compression_algorithm': 2 });
+    assert.equal((bomb as ServiceError).code, GrpcStatus.RESOURCE_EXHAUSTED, String(bomb));
     const ok = await grpcExport(address, path, Buffer.from(traceRequest()));
     assert.ok(Buffer.isBuffer(ok), String(ok));
   });
 
-  it('is still alive and counted every refusal by reason', async () => {
+  it('gRPC and HTTP: a request whose client gives up before it is complete is counted as cancelled', async () => {
+    // gRPC: half a message, and a 200 ms deadline (grpc-timeout) that passes.
+    const session = http2.connect(`http://${fl.addresses.otlpGrpc}`);
+    const stream = session.request({
+      ':method': 'POST', ':path': '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+      'content-type': 'application/grpc', te: 'trailers', 'grpc-timeout': '200m',
+    });
+    stream.write(Buffer.from([0, 0, 0, 0, 100, 1, 2, 3])); // declares 100 bytes, sends 3
+    // The status comes in trailers, or in the headers of a trailers-only answer.
+    const grpcStatus = await new Promise((resolve) => {
+      const seen = (h: http2.IncomingHttpHeaders) => { if (h['grpc-status'] !== undefined) resolve(h['grpc-status']); };
+      stream.on('response', seen);
+      stream.on('trailers', seen);
+      stream.resume();
+    });
+    session.destroy();
+    assert.equal(Number(grpcStatus), GrpcStatus.DEADLINE_EXCEEDED);
+    // HTTP: half a body, then the connection closes.
+    const url = new URL(fl.addresses.otlpHttp!);
+    const socket = connect(Number(url.port), url.hostname);
+    await new Promise((r) => socket.once('connect', r));
+    socket.write('POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\nContent-Length: 1000\r\n\r\n0123456789');
+    await new Promise((r) => setTimeout(r, 200));
+    socket.destroy();
+    const cancelled = async (transport: string) =>
+      sumSeries(await scrape(fl.addresses.api!), 'faultline_receiver_refused_requests_total', { transport, signal: 'traces', reason: 'cancelled' });
+    for (let i = 0; i < 50 && (await cancelled('http')) < 1; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(await cancelled('grpc'), 1);
+    assert.equal(await cancelled('http'), 1);
+    const samples = await scrape(fl.addresses.api!);
+    assert.equal(sumSeries(samples, 'faultline_receiver_request_duration_seconds_count', { transport: 'grpc', code: 'DEADLINE_EXCEEDED' }), 1);
+  });
+
+  it('is still alive and counted every refusal by reason and transport', async () => {
     assert.equal(fl.child.exitCode, null);
     const samples = await scrape(fl.addresses.api!);
-    const refused = (reason: string) => sumSeries(samples, 'faultline_receiver_refused_requests_total', { signal: 'traces', reason });
-    assert.equal(refused('unsupported_media_type'), 3);
-    assert.equal(refused('too_large'), 2);
+    const refused = (transport: string, reason: string) =>
+      sumSeries(samples, 'faultline_receiver_refused_requests_total', { transport, signal: 'traces', reason });
+    assert.equal(refused('http', 'unsupported_media_type'), 3);
+    assert.equal(refused('http', 'too_large'), 2); // oversized, gzip bomb
+    assert.equal(refused('grpc', 'too_large'), 2); // oversized, inflates past the limit
     // garbage, truncated, garbage JSON, base64 IDs, not-gzip (HTTP) and garbage (gRPC)
-    assert.equal(refused('decode_error'), 6);
+    assert.equal(refused('http', 'decode_error'), 5);
+    assert.equal(refused('grpc', 'decode_error'), 1);
+    assert.equal(sumSeries(samples, 'faultline_receiver_decode_errors_total', { transport: 'grpc' }), 1);
     assert.equal(sumSeries(samples, 'faultline_receiver_refused_spans_total', { reason: 'invalid_item' }), 1);
     // valid proto, valid JSON, unknown fields, the good one of two, gzip, and gRPC valid
     assert.equal(sumSeries(samples, 'faultline_receiver_accepted_spans_total'), 6);
+  });
+
+  it('times every request, labelled with the HTTP status number (http) or the gRPC status name (grpc)', async () => {
+    const samples = await scrape(fl.addresses.api!);
+    const count = (transport: string, code: string) =>
+      sumSeries(samples, 'faultline_receiver_request_duration_seconds_count', { transport, signal: 'traces', code });
+    assert.equal(count('http', '413'), 2);
+    assert.equal(count('http', '415'), 3);
+    assert.equal(count('grpc', 'RESOURCE_EXHAUSTED'), 2);
+    assert.equal(count('grpc', 'INVALID_ARGUMENT'), 1);
+    assert.equal(count('grpc', 'OK'), 1);
+    const codes = samples.filter((s) => s.name === 'faultline_receiver_request_duration_seconds_count');
+    for (const s of codes) {
+      if (s.labels.transport === 'http') assert.match(s.labels.code!, /^[1-5]\d\d$/);
+      else assert.ok(s.labels.code! in GrpcStatus && Number.isNaN(Number(s.labels.code)), `gRPC code ${s.labels.code} is a status name`);
+    }
   });
 });

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from '../platform/logger.ts';
 import { formatHostPort } from '../platform/net.ts';
 import type { Ingest } from './ingest.ts';
-import type { CollectorMetrics, Signal } from './metrics.ts';
+import type { CollectorMetrics, RefusalReason, Signal } from './metrics.ts';
 import { encodeExportResponse } from './otlp/index.ts';
 import { bearerMatcher } from './bearer.ts';
 import { encodeRetryStatusProto } from './retry-status.ts';
@@ -27,6 +27,20 @@ const services: Record<Signal, string> = {
 };
 
 const identity = (b: Buffer) => b;
+
+/**
+ * Why a call ended before reaching onExport, from the status grpc-js sent
+ * itself: a message over max_receive_message_length (also once inflated), an
+ * unsupported grpc-encoding, a compressed message that does not inflate or a
+ * request without one complete message; none (or DEADLINE_EXCEEDED) when the
+ * client gave up.
+ */
+function refusalOf(code: number | undefined, details: string): RefusalReason {
+  if (code === GrpcStatus.RESOURCE_EXHAUSTED) return 'too_large';
+  if (code === GrpcStatus.UNIMPLEMENTED && details.includes('unsupported encoding')) return 'unsupported_media_type';
+  if (code === GrpcStatus.INTERNAL || code === GrpcStatus.UNIMPLEMENTED) return 'decode_error';
+  return 'cancelled';
+}
 
 /** A unary Export method whose messages stay raw bytes: our codec decodes them. */
 function exportService(path: string): ServiceDefinition {
@@ -57,7 +71,7 @@ export class GrpcReceiver {
     this.authorized = bearerMatcher(options.ingestToken);
     this.server = new Server({
       'grpc.max_receive_message_length': options.maxRequestBytes,
-      interceptors: [this.countOversized()],
+      interceptors: [this.observeCalls()],
     });
     for (const signal of ['traces', 'metrics', 'logs'] as const) {
       this.successBodies.set(signal, Buffer.from(encodeExportResponse(signal, 0, '', 'proto')));
@@ -92,25 +106,64 @@ export class GrpcReceiver {
   }
 
   /**
-   * grpc-js refuses an oversized (or oversized when inflated) message before
-   * our handler runs; this sees the status it sends so the refusal is counted.
+   * Times every Export call and counts those that end before onExport runs.
+   * grpc-js 1.14 refuses an oversized (or oversized when inflated) message,
+   * an unknown grpc-encoding or a message that does not inflate from its
+   * base call, whose own sendStatus skips every interceptor's: so this wraps
+   * that call's sendStatus to see every status sent. The listener's onCancel
+   * runs once for every call, after its status or when the client gave up,
+   * and is where the call is recorded.
    */
-  private countOversized(): ServerInterceptor {
+  private observeCalls(): ServerInterceptor {
     const signalByPath = new Map(Object.entries(services).map(([signal, path]) => [path, signal as Signal]));
-    return (descriptor, call) => new ServerInterceptingCall(call, {
-      sendStatus: (status, next) => {
-        const signal = signalByPath.get(descriptor.path);
-        if (signal && status.code === GrpcStatus.RESOURCE_EXHAUSTED) this.options.ingest.refuseRequest('grpc', signal, 'too_large');
-        next(status);
-      },
-    });
+    const { ingest, metrics } = this.options;
+    return (descriptor, call) => {
+      const signal = signalByPath.get(descriptor.path);
+      if (!signal) return new ServerInterceptingCall(call);
+      const startMs = performance.now();
+      let code: number | undefined;
+      let details = '';
+      let gotMessage = false;
+      let reachedHandler = false;
+      let recorded = false;
+      const send = call.sendStatus.bind(call);
+      call.sendStatus = (status) => {
+        if (code === undefined) {
+          code = status.code;
+          details = status.details ?? '';
+        }
+        send(status);
+      };
+      return new ServerInterceptingCall(call, {
+        start: (next) => next({
+          onReceiveMessage: (message, nextMessage) => {
+            gotMessage = true;
+            nextMessage(message);
+          },
+          // grpc-js runs a unary handler from the half-close that follows its one message.
+          onReceiveHalfClose: (nextHalfClose) => {
+            reachedHandler = gotMessage;
+            nextHalfClose();
+          },
+          onCancel: () => {
+            if (recorded) return;
+            recorded = true;
+            const final = code ?? GrpcStatus.CANCELLED;
+            metrics.requestDuration.labels('grpc', signal, GrpcStatus[final] ?? String(final)).observe((performance.now() - startMs) / 1000);
+            if (reachedHandler) return; // onExport counted its own answer
+            const reason = refusalOf(code, details);
+            if (reason === 'decode_error') metrics.decodeErrors.labels('grpc', signal).inc();
+            ingest.refuseRequest('grpc', signal, reason);
+          },
+        }),
+      });
+    };
   }
 
   private onExport(signal: Signal, call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>): void {
-    const startMs = performance.now();
-    const { ingest, metrics } = this.options;
+    const { ingest } = this.options;
+    // observeCalls() times the call and sees the status sent here.
     const done = (code: number, body: Buffer | null, message = '', trailer?: Metadata) => {
-      metrics.requestDuration.labels('grpc', signal, GrpcStatus[code] ?? String(code)).observe((performance.now() - startMs) / 1000);
       if (code === GrpcStatus.OK) callback(null, body);
       else callback({ code, details: message, metadata: trailer }, null);
     };

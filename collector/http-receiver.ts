@@ -131,7 +131,11 @@ export class HttpReceiver {
     readBody(req, this.options.maxRequestBytes, contentEncoding === 'gzip').then((read) => {
       try {
         if (!read.ok) {
-          if (read.status === 0) return;
+          if (read.status === 0) {
+            // Nobody to answer, so no status for the duration histogram; counted all the same.
+            ingest.refuseRequest('http', signal, 'cancelled');
+            return;
+          }
           if (read.status === 400) this.options.metrics.decodeErrors.labels('http', signal).inc();
           ingest.refuseRequest('http', signal, read.status === 413 ? 'too_large' : 'decode_error');
           fail(read.status, read.status === 413 ? RPC.RESOURCE_EXHAUSTED : RPC.INVALID_ARGUMENT, read.message);

@@ -16,7 +16,15 @@ export type RefusalReason =
   | 'unsupported_media_type'
   | 'unauthorized'
   | 'queue_full'
-  | 'stopping';
+  | 'stopping'
+  | 'cancelled'; // the client gave up (cancel, deadline, closed connection) before an answer
+
+/** Why the forwarder gave up on a batch. */
+export type UndeliverableReason =
+  | 'queue_full' // the forward queue's byte bound was reached
+  | 'rejected' // the downstream answered with a non-retryable status
+  | 'retries_exhausted'
+  | 'shutdown_timeout'; // still queued or in flight when the stop budget ran out
 
 export interface CollectorMetrics {
   accepted: Record<Signal, Counter<'transport' | 'encoding'>>;
@@ -30,16 +38,22 @@ export interface CollectorMetrics {
   consumed: Counter<'signal'>;
   consumerErrors: Counter<'consumer' | 'signal'>;
   forwarded: Counter<'signal'>;
+  forwardedItems: Record<Signal, Counter>;
   forwardUndeliverable: Counter<'signal' | 'reason'>;
+  forwardUndeliverableItems: Record<Signal, Counter<'reason'>>;
   forwardRetries: Counter<'signal'>;
   forwardQueueBatches: Gauge;
+  forwardQueueBytes: Gauge;
 }
+
+const itemNames: Record<Signal, string> = { traces: 'spans', metrics: 'metric_points', logs: 'log_records' };
 
 export function createCollectorMetrics(registry: Registry): CollectorMetrics {
   const registers = [registry];
-  const itemNames: Record<Signal, string> = { traces: 'spans', metrics: 'metric_points', logs: 'log_records' };
   const accepted = {} as CollectorMetrics['accepted'];
   const refused = {} as CollectorMetrics['refused'];
+  const forwardedItems = {} as CollectorMetrics['forwardedItems'];
+  const forwardUndeliverableItems = {} as CollectorMetrics['forwardUndeliverableItems'];
   for (const signal of ['traces', 'metrics', 'logs'] as const) {
     const items = itemNames[signal];
     accepted[signal] = new Counter({
@@ -54,13 +68,26 @@ export function createCollectorMetrics(registry: Registry): CollectorMetrics {
       labelNames: ['transport', 'encoding', 'reason'],
       registers,
     });
+    forwardedItems[signal] = new Counter({
+      name: `faultline_forwarder_sent_${items}_total`,
+      help: `OTLP ${items.replace('_', ' ')} re-exported to the --forward-otlp endpoint.`,
+      registers,
+    });
+    forwardUndeliverableItems[signal] = new Counter({
+      name: `faultline_forwarder_undeliverable_${items}_total`,
+      help: `OTLP ${items.replace('_', ' ')} accepted but not re-exported, by reason (queue_full, rejected, retries_exhausted, shutdown_timeout).`,
+      labelNames: ['reason'],
+      registers,
+    });
   }
   return {
     accepted,
     refused,
+    forwardedItems,
+    forwardUndeliverableItems,
     refusedRequests: new Counter({
       name: 'faultline_receiver_refused_requests_total',
-      help: 'OTLP export requests answered with an error, by reason.',
+      help: 'OTLP export requests that did not succeed: answered with an error, or given up by the client (reason cancelled).',
       labelNames: ['transport', 'signal', 'reason'],
       registers,
     }),
@@ -72,7 +99,9 @@ export function createCollectorMetrics(registry: Registry): CollectorMetrics {
     }),
     requestDuration: new Histogram({
       name: 'faultline_receiver_request_duration_seconds',
-      help: 'Time from the start of an OTLP request to its answer.',
+      // code: the HTTP status number for transport http ("200", "413"), the
+      // gRPC status name for transport grpc ("OK", "RESOURCE_EXHAUSTED").
+      help: 'Time from the start of an OTLP request to its answer; code is the HTTP status (http) or the gRPC status name (grpc).',
       labelNames: ['transport', 'signal', 'code'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
@@ -112,7 +141,7 @@ export function createCollectorMetrics(registry: Registry): CollectorMetrics {
     }),
     forwardUndeliverable: new Counter({
       name: 'faultline_forwarder_undeliverable_batches_total',
-      help: 'Batches that could not be re-exported, by reason (queue_full, rejected, retries_exhausted, stopping).',
+      help: 'Batches that could not be re-exported, by reason (queue_full, rejected, retries_exhausted, shutdown_timeout).',
       labelNames: ['signal', 'reason'],
       registers,
     }),
@@ -125,6 +154,11 @@ export function createCollectorMetrics(registry: Registry): CollectorMetrics {
     forwardQueueBatches: new Gauge({
       name: 'faultline_forwarder_queue_batches',
       help: 'Batches waiting to be re-exported.',
+      registers,
+    }),
+    forwardQueueBytes: new Gauge({
+      name: 'faultline_forwarder_queue_bytes',
+      help: 'Bytes of request bodies held by the forwarder, waiting or in flight (bounded by collector.forwardQueueBytes).',
       registers,
     }),
   };
