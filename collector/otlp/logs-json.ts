@@ -25,9 +25,12 @@ export function decodeLogsJson(body: Uint8Array | string): Decoded<number> {
         if (traceId !== '' && traceId.length !== 32) problem = `trace_id is ${traceId.length / 2} bytes, want 16`;
         else if (spanId !== '' && spanId.length !== 16) problem = `span_id is ${spanId.length / 2} bytes, want 8`;
         if (problem === '') records++;
-        else rej.reject(1, `log record ${li} of scope ${si} of resource ${ri}: ${problem}`);
+        else {
+          rej.reject(1, `log record ${li} of scope ${si} of resource ${ri}: ${problem}`);
+          rej.dropItem(lrList, li);
+        }
       }
     }
   }
-  return rej.result(records);
+  return rej.result(records, { json: root });
 }

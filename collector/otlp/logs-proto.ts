@@ -32,6 +32,7 @@ export function decodeLogsProto(body: Uint8Array): Decoded<number> {
       const slEnd = r.len(rlEnd);
       let li = 0;
       while (r.pos < slEnd) {
+        const at = r.pos;
         const sf = r.tag();
         if (sf !== 2) {
           r.skip(slEnd, sf);
@@ -40,7 +41,10 @@ export function decodeLogsProto(body: Uint8Array): Decoded<number> {
         r.expect(WIRE_LEN, 'ScopeLogs.log_records');
         const problem = checkLogRecord(r, slEnd);
         if (problem === '') records++;
-        else rej.reject(1, `log record ${li} of scope ${si} of resource ${ri}: ${problem}`);
+        else {
+          rej.reject(1, `log record ${li} of scope ${si} of resource ${ri}: ${problem}`);
+          rej.dropField(at, r.pos);
+        }
         li++;
       }
       r.endMessage(slEnd, 'ScopeLogs');
@@ -50,7 +54,7 @@ export function decodeLogsProto(body: Uint8Array): Decoded<number> {
     ri++;
   }
   r.endMessage(end, 'ExportLogsServiceRequest');
-  return rej.result(records);
+  return rej.result(records, { proto: body });
 }
 
 /** LogRecord: IDs are optional, but when present trace_id (9) is 16 bytes and span_id (10) is 8. */

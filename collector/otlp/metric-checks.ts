@@ -64,10 +64,12 @@ export interface RawMetric {
 
 /**
  * Metric-level rules: a metric needs a name, data, and (for sums and
- * histograms) a specified aggregation temporality. Returns the metric to keep,
- * or null when none of its points survived; counts what it drops.
+ * histograms) a specified aggregation temporality. Returns the metric to keep;
+ * null when it has no data or none of its points survived; 'rejected' when
+ * the metric itself is invalid (counted here; the caller leaves it out of
+ * the forwarded request).
  */
-export function checkMetric(m: RawMetric, rej: Rejections, where: string): Metric | null {
+export function checkMetric(m: RawMetric, rej: Rejections, where: string): Metric | null | 'rejected' {
   if (m.data === undefined) {
     rej.note(`${where}${m.name === '' ? '' : ` (${m.name})`} has no data and was ignored`);
     return null;
@@ -75,12 +77,12 @@ export function checkMetric(m: RawMetric, rej: Rejections, where: string): Metri
   const n = m.data.points.length;
   if (m.name === '') {
     rej.reject(n, `${where} has no name`);
-    return null;
+    return 'rejected';
   }
   const d = m.data;
   if ((d.type === 'sum' || d.type === 'histogram' || d.type === 'exponentialHistogram') && d.temporality !== 1 && d.temporality !== 2) {
     rej.reject(n, `${where} (${m.name}): aggregation_temporality ${d.temporality} is not DELTA or CUMULATIVE`);
-    return null;
+    return 'rejected';
   }
   if (n === 0) return null;
   return { name: m.name, description: m.description, unit: m.unit, data: d };

@@ -41,7 +41,8 @@ export function decodeMetricsJson(body: Uint8Array | string, receivedAtMs: numbe
       for (let mi = 0; mi < mList.length; mi++) {
         const mPath = `${sPath}.metrics[${mi}]`;
         const m = readMetric(obj(mList[mi], mPath) ?? {}, mPath, rej, `resource ${ri} scope ${si} metric ${mi}`);
-        if (m !== null) {
+        if (m === 'rejected') rej.dropItem(mList, mi);
+        else if (m !== null) {
           metrics.push(m);
           dataPointCount += m.data.points.length;
         }
@@ -50,10 +51,10 @@ export function decodeMetricsJson(body: Uint8Array | string, receivedAtMs: numbe
     }
     if (scopeMetrics.length > 0) resourceMetrics.push({ resource: resource(rm.resource, `${rPath}.resource`), scopeMetrics });
   }
-  return rej.result({ resourceMetrics, dataPointCount, receivedAtMs });
+  return rej.result({ resourceMetrics, dataPointCount, receivedAtMs }, { json: root });
 }
 
-function readMetric(m: Json, path: string, rej: Rejections, where: string): Metric | null {
+function readMetric(m: Json, path: string, rej: Rejections, where: string): Metric | null | 'rejected' {
   let data: MetricData | undefined;
   let d: Json | undefined;
   const points = <T extends object>(read: (p: Json, path: string) => T | string, dPath: string): T[] => {
@@ -61,8 +62,10 @@ function readMetric(m: Json, path: string, rej: Rejections, where: string): Metr
     const list = arr(field(d!, 'dataPoints', 'data_points'), `${dPath}.dataPoints`);
     for (let i = 0; i < list.length; i++) {
       const p = read(obj(list[i], `${dPath}.dataPoints[${i}]`) ?? {}, `${dPath}.dataPoints[${i}]`);
-      if (typeof p === 'string') rej.reject(1, `${where} point ${i}: ${p}`);
-      else out.push(p);
+      if (typeof p === 'string') {
+        rej.reject(1, `${where} point ${i}: ${p}`);
+        rej.dropItem(list, i);
+      } else out.push(p);
     }
     return out;
   };

@@ -32,7 +32,7 @@ export function decodeMetricsProto(body: Uint8Array, receivedAtMs: number): Deco
     } else r.skip(end, f);
   }
   r.endMessage(end, 'ExportMetricsServiceRequest');
-  return rej.result({ resourceMetrics, dataPointCount, receivedAtMs });
+  return rej.result({ resourceMetrics, dataPointCount, receivedAtMs }, { proto: body });
 }
 
 /** ResourceMetrics { 1: resource, 2: scope_metrics, 3: schema_url }. */
@@ -64,11 +64,13 @@ function readScopeMetrics(r: ProtoReader, outerEnd: number, rej: Rejections, whe
   const metrics: Metric[] = [];
   let mi = 0;
   while (r.pos < end) {
+    const at = r.pos;
     const f = r.tag();
     if (f === 2) {
       r.expect(WIRE_LEN, 'ScopeMetrics.metrics');
       const m = readMetric(r, end, rej, `${where} metric ${mi++}`);
-      if (m !== null) metrics.push(m);
+      if (m === 'rejected') rej.dropField(at, r.pos);
+      else if (m !== null) metrics.push(m);
     } else if (f === 1) {
       r.expect(WIRE_LEN, 'ScopeMetrics.scope');
       scope = readScope(r, end);
@@ -79,7 +81,7 @@ function readScopeMetrics(r: ProtoReader, outerEnd: number, rej: Rejections, whe
 }
 
 /** Metric: 1 name, 2 description, 3 unit, 5 gauge, 7 sum, 9 histogram, 10 exponential_histogram, 11 summary, 12 metadata. */
-function readMetric(r: ProtoReader, outerEnd: number, rej: Rejections, where: string): Metric | null {
+function readMetric(r: ProtoReader, outerEnd: number, rej: Rejections, where: string): Metric | null | 'rejected' {
   const end = r.len(outerEnd);
   let name = '';
   let description = '';
@@ -123,12 +125,15 @@ function readData(r: ProtoReader, outerEnd: number, rej: Rejections, where: stri
   let isMonotonic = false;
   let pi = 0;
   while (r.pos < end) {
+    const at = r.pos;
     const f = r.tag();
     if (f === 1) {
       r.expect(WIRE_LEN, `${type}.data_points`);
       const p = readPoint(r, end);
-      if (typeof p === 'string') rej.reject(1, `${where} point ${pi}: ${p}`);
-      else points.push(p);
+      if (typeof p === 'string') {
+        rej.reject(1, `${where} point ${pi}: ${p}`);
+        rej.dropField(at, r.pos);
+      } else points.push(p);
       pi++;
     } else if (f === 2 && type !== 'gauge' && type !== 'summary') {
       r.expect(WIRE_VARINT, `${type}.aggregation_temporality`);

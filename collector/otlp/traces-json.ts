@@ -31,13 +31,14 @@ export function decodeTracesJson(body: Uint8Array | string, receivedAtMs: number
       for (let pi = 0; pi < spanList.length; pi++) {
         const span = readSpan(obj(spanList[pi], `${sPath}.spans[${pi}]`) ?? {}, `${sPath}.spans[${pi}]`, rej, `span ${pi} of scope ${si} of resource ${ri}`);
         if (span !== null) spans.push(span);
+        else rej.dropItem(spanList, pi);
       }
       if (spans.length > 0) scopeSpans.push({ scope: scope(ss.scope, `${sPath}.scope`), spans });
       spanCount += spans.length;
     }
     if (scopeSpans.length > 0) resourceSpans.push({ resource: resource(rs.resource, `${rPath}.resource`), scopeSpans });
   }
-  return rej.result({ resourceSpans, spanCount, receivedAtMs });
+  return rej.result({ resourceSpans, spanCount, receivedAtMs }, { json: root });
 }
 
 function readSpan(s: Json, path: string, rej: Rejections, where: string): Span | null {

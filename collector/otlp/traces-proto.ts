@@ -40,7 +40,7 @@ export function decodeTracesProto(body: Uint8Array, receivedAtMs: number): Decod
     } else r.skip(end, f);
   }
   r.endMessage(end, 'ExportTraceServiceRequest');
-  return rej.result({ resourceSpans, spanCount, receivedAtMs });
+  return rej.result({ resourceSpans, spanCount, receivedAtMs }, { proto: body });
 }
 
 /** ResourceSpans { 1: resource, 2: scope_spans, 3: schema_url }; null when no span survived. */
@@ -72,11 +72,13 @@ function readScopeSpans(r: ProtoReader, outerEnd: number, rej: Rejections, ri: n
   const spans: Span[] = [];
   let pi = 0;
   while (r.pos < end) {
+    const at = r.pos;
     const f = r.tag();
     if (f === 2) {
       r.expect(WIRE_LEN, 'ScopeSpans.spans');
       const span = readSpan(r, end, rej, ri, si, pi++);
       if (span !== null) spans.push(span);
+      else rej.dropField(at, r.pos);
     } else if (f === 1) {
       r.expect(WIRE_LEN, 'ScopeSpans.scope');
       scope = readScope(r, end);
