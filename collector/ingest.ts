@@ -13,7 +13,8 @@ export type IngestResult =
   | { kind: 'full' }
   | { kind: 'stopping' };
 
-type Decode = (body: Uint8Array, receivedAtMs: number) => QueueEntry & { rejectedItems: number; rejectionMessage: string };
+type Decode = (body: Uint8Array, receivedAtMs: number) =>
+  QueueEntry & { rejectedItems: number; rejectionMessage: string; acceptedBody?: () => Uint8Array };
 
 // One decoder per signal and encoding; each returns a queue entry with its item count.
 const decoders: Record<Signal, Record<Encoding, Decode>> = {
@@ -32,13 +33,13 @@ const decoders: Record<Signal, Record<Encoding, Decode>> = {
 };
 
 function traceEntry(d: ReturnType<typeof decodeTracesProto>) {
-  return { signal: 'traces' as const, batch: d.batch, items: d.batch.spanCount, rejectedItems: d.rejectedItems, rejectionMessage: d.rejectionMessage };
+  return { signal: 'traces' as const, batch: d.batch, items: d.batch.spanCount, rejectedItems: d.rejectedItems, rejectionMessage: d.rejectionMessage, acceptedBody: d.acceptedBody };
 }
 function metricEntry(d: ReturnType<typeof decodeMetricsProto>) {
-  return { signal: 'metrics' as const, batch: d.batch, items: d.batch.dataPointCount, rejectedItems: d.rejectedItems, rejectionMessage: d.rejectionMessage };
+  return { signal: 'metrics' as const, batch: d.batch, items: d.batch.dataPointCount, rejectedItems: d.rejectedItems, rejectionMessage: d.rejectionMessage, acceptedBody: d.acceptedBody };
 }
 function logEntry(d: ReturnType<typeof decodeLogsProto>) {
-  return { signal: 'logs' as const, items: d.batch, rejectedItems: d.rejectedItems, rejectionMessage: d.rejectionMessage };
+  return { signal: 'logs' as const, items: d.batch, rejectedItems: d.rejectedItems, rejectionMessage: d.rejectionMessage, acceptedBody: d.acceptedBody };
 }
 
 export interface IngestOptions {
@@ -50,7 +51,7 @@ export interface IngestOptions {
 
 /**
  * The part of ingest every receiver shares: decode, count, offer to the
- * queue, hand the raw bytes to the forwarder. Synchronous, so a request is
+ * queue, hand the bytes (less any rejected items) to the forwarder. Synchronous, so a request is
  * decoded and queued in one turn of the event loop without extra copies.
  */
 export class Ingest {
@@ -81,7 +82,8 @@ export class Ingest {
         return { kind: offered === 'full' ? 'full' : 'stopping' };
       }
       metrics.accepted[signal].labels(transport, encoding).inc(entry.items);
-      forwarder?.offer(signal, encoding, body);
+      // What the client was told was rejected is not passed on either.
+      forwarder?.offer(signal, encoding, entry.acceptedBody?.() ?? body, entry.items);
     }
     return { kind: 'success', rejectedItems: entry.rejectedItems, message: entry.rejectionMessage };
   }

@@ -10,6 +10,10 @@ import { BatchQueue } from './queue.ts';
 
 // Time requests already being read get to finish when stopping.
 const IN_FLIGHT_GRACE_MS = 2000;
+// The forwarder's share of the stop: half of shutdownTimeoutMs, at most this,
+// counted from the signal. A downstream that never answers must not use up
+// the time the parts stopping after the collector (analysis, chaos, Redis) need.
+const FORWARD_STOP_MAX_MS = 4000;
 
 /**
  * The collector: OTLP/HTTP and OTLP/gRPC receivers feeding one bounded queue
@@ -36,7 +40,7 @@ export function collectorPart(): PlatformPart {
       const metrics = createCollectorMetrics(ctx.registry);
       queue = new BatchQueue({ capacityItems: c.queueCapacityItems, consumers: ctx.consumers, metrics, logger: log });
       if (c.forwardOtlpUrl) {
-        forwarder = new Forwarder({ baseUrl: c.forwardOtlpUrl, capacityBatches: c.forwardQueueBatches, metrics, logger: log });
+        forwarder = new Forwarder({ baseUrl: c.forwardOtlpUrl, capacityBytes: c.forwardQueueBytes, headers: c.forwardHeaders, metrics, logger: log });
       }
       const ingest = new Ingest({ queue, metrics, forwarder });
       const common = { ingest, metrics, logger: log, maxRequestBytes: c.maxRequestBytes, retryAfterSeconds: c.retryAfterSeconds, ingestToken: c.ingestToken };
@@ -64,13 +68,13 @@ export function collectorPart(): PlatformPart {
     },
     async stop() {
       accepting = false;
-      const deadlineMs = Date.now() + (ctxRef?.config.shutdownTimeoutMs ?? 9000) - 1000;
+      const forwardDeadlineMs = Date.now() + Math.min(FORWARD_STOP_MAX_MS, (ctxRef?.config.shutdownTimeoutMs ?? 9000) / 2);
       // Stop taking new requests, let those in flight land in the queue...
       await Promise.all([http?.close(IN_FLIGHT_GRACE_MS), grpc?.close(IN_FLIGHT_GRACE_MS)]);
       // ...then deliver everything accepted to the consumers.
       queue?.close();
       await queue?.drained();
-      await forwarder?.stop(deadlineMs);
+      await forwarder?.stop(forwardDeadlineMs);
       log?.info({ deliveredBatches: queue?.deliveredBatches, deliveredItems: queue?.deliveredItems }, 'collector stopped: everything accepted was delivered');
     },
   };

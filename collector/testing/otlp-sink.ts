@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MetricBatch } from '../../model/metrics.ts';
 import type { Span, TraceBatch } from '../../model/trace.ts';
@@ -22,6 +22,8 @@ export interface OtlpSink {
   logRecords: number;
   /** Content types seen per path, e.g. '/v1/traces application/json'. */
   requests: string[];
+  /** The headers of each request, in order. */
+  headers: IncomingHttpHeaders[];
   spans(): SinkSpan[];
   /** Resolves once `predicate` holds (checked on every request), or rejects after timeoutMs. */
   waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
@@ -36,6 +38,7 @@ export async function startOtlpSink(): Promise<OtlpSink> {
     metrics: [],
     logRecords: 0,
     requests: [],
+    headers: [],
     spans() {
       return this.traces.flatMap((b) => b.resourceSpans.flatMap((rs) =>
         rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => ({ ...s, serviceName: rs.resource.serviceName })))));
@@ -66,6 +69,7 @@ export async function startOtlpSink(): Promise<OtlpSink> {
       const body = new Uint8Array(joined.buffer, joined.byteOffset, joined.length);
       const json = (req.headers['content-type'] ?? '').startsWith('application/json');
       sink.requests.push(`${req.url} ${req.headers['content-type']}`);
+      sink.headers.push(req.headers);
       try {
         if (req.url === '/v1/traces') sink.traces.push((json ? decodeTracesJson : decodeTracesProto)(body, Date.now()).batch);
         else if (req.url === '/v1/metrics') sink.metrics.push((json ? decodeMetricsJson : decodeMetricsProto)(body, Date.now()).batch);

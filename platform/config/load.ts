@@ -34,7 +34,31 @@ function convert(setting: Setting, raw: string, source: string): unknown {
     }
     return Number(raw.trim());
   }
+  if (setting.kind === 'headers') return parseHeaderList(raw, source);
   return raw;
+}
+
+/**
+ * `k=v,k2=v2` as OTEL_EXPORTER_OTLP_HEADERS: entries split on commas, keys
+ * and values trimmed and percent-decoded. Errors name the entry, not its
+ * value, which is often a secret.
+ */
+export function parseHeaderList(raw: string, source: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const entries = raw.split(',');
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!.trim();
+    if (entry === '') continue;
+    const eq = entry.indexOf('=');
+    const bad = (why: string) => new FaultlineError(ErrorCode.InvalidConfig, `${source}: entry ${i + 1} ${why}; expected "key=value,key2=value2" (values percent-encoded where needed)`);
+    if (eq <= 0) throw bad(eq === 0 ? 'has no key' : 'has no "="');
+    try {
+      headers[decodeURIComponent(entry.slice(0, eq).trim())] = decodeURIComponent(entry.slice(eq + 1).trim());
+    } catch {
+      throw bad('has an invalid percent-encoding');
+    }
+  }
+  return headers;
 }
 
 /** Formats a zod error as `key.path: message` lines, naming the bad key. */
