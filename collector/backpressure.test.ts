@@ -27,7 +27,7 @@ function spans(service: string, count: number): ReadableSpan[] {
   });
 }
 
-describe('backpressure: a full queue refuses with 503 + Retry-After and the exporter retries', () => {
+describe('backpressure: a full queue refuses with 503 / UNAVAILABLE and retry hints, and counts exactly what it took and refused', () => {
   let fl: FaultlineProcess;
   before(async () => {
     fl = await startFaultline({ args: ['--queue-capacity', String(QUEUE_CAPACITY)] });
@@ -80,7 +80,9 @@ describe('backpressure: a full queue refuses with 503 + Retry-After and the expo
     assert.equal(sumSeries(samples, 'faultline_collector_queue_items'), 0);
   });
 
-  it('over gRPC answers UNAVAILABLE with a RetryInfo detail, and the gRPC exporter retries', async () => {
+  // The JS gRPC exporter (0.223) does not retry: what it reports as sent must
+  // have been accepted, and each export it reports as failed refused whole.
+  it('over gRPC answers UNAVAILABLE with a RetryInfo detail, and counts exactly what the gRPC exporter reported as sent and as refused', async () => {
     const address = fl.addresses.otlpGrpc!;
     const body = Buffer.from(ProtobufTraceSerializer.serializeRequest(spans('grpc-burst', QUEUE_CAPACITY))!);
     const before = await scrape(fl.addresses.api!);
@@ -118,11 +120,20 @@ describe('backpressure: a full queue refuses with 503 + Retry-After and the expo
       assert.ok(d.includes(Buffer.from(RETRY_INFO_TYPE_URL)));
       assert.ok(d.subarray(-4).equals(Buffer.from([0x0a, 0x02, 0x08, 0x01])), 'RetryInfo.retry_delay = 1 s');
     }
-    const reportedSent = results.reduce((n, r, i) => n + (r.code === ExportResultCode.SUCCESS ? batches[i]!.length : 0), 0);
-    assert.ok(reportedSent > 0);
+    let reportedSent = 0;
+    let reportedFailed = 0;
+    results.forEach((r, i) => {
+      if (r.code === ExportResultCode.SUCCESS) reportedSent += batches[i]!.length;
+      else {
+        assert.equal((r.error as Partial<ServiceError> | undefined)?.code, GrpcStatus.UNAVAILABLE, String(r.error));
+        reportedFailed += batches[i]!.length;
+      }
+    });
+    assert.equal(reportedSent + reportedFailed, 12 * 50);
     const after = await scrape(fl.addresses.api!);
     const delta = (name: string, labels: Record<string, string>) => sumSeries(after, name, labels) - sumSeries(before, name, labels);
     assert.equal(delta('faultline_receiver_accepted_spans_total', { transport: 'grpc' }), accepted * QUEUE_CAPACITY + reportedSent);
-    assert.ok(delta('faultline_receiver_refused_spans_total', { transport: 'grpc', reason: 'queue_full' }) >= refused * QUEUE_CAPACITY);
+    assert.equal(delta('faultline_receiver_refused_spans_total', { transport: 'grpc', reason: 'queue_full' }), refused * QUEUE_CAPACITY + reportedFailed);
+    assert.equal(delta('faultline_receiver_refused_requests_total', { transport: 'grpc', reason: 'queue_full' }), refused + reportedFailed / 50);
   });
 });
