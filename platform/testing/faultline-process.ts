@@ -77,7 +77,8 @@ export async function startFaultline(options: StartOptions = {}): Promise<Faultl
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });
   const killGroup = () => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ } };
-  const cleanup = () => rmSync(dataDir, { recursive: true, force: true });
+  // Retried: a redis-server stopped by the kernel when faultline is killed may still be writing its last save.
+  const cleanup = () => { try { rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }); } catch { /* left in tmp */ } };
   void exited.then(cleanup);
 
   // Generous: on a loaded 2-core CI machine start-up (tsx, Redis) can take a while.
