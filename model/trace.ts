@@ -48,6 +48,14 @@ export interface Span {
   attributes: Attributes;
   events: SpanEvent[];
   links: SpanLink[];
+  /**
+   * Set by the protobuf decoder: this span's message in TraceBatch.protoBody
+   * runs from its length prefix at protoAt to protoEnd, so a store that keeps
+   * spans for long can keep those bytes and decode again when asked, instead
+   * of keeping (and making the garbage collector trace) the decoded objects.
+   */
+  protoAt?: number;
+  protoEnd?: number;
 }
 
 export interface ScopeSpans {
@@ -66,4 +74,6 @@ export interface TraceBatch {
   spanCount: number;
   /** Time the collector accepted the batch (Unix ms). */
   receivedAtMs: number;
+  /** The protobuf request the spans were decoded from (see Span.protoAt). */
+  protoBody?: Uint8Array;
 }

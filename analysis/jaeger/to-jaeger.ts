@@ -1,7 +1,8 @@
 import type { AttrValue, Attributes } from '../../model/attributes.ts';
-import { StatusCode } from '../../model/trace.ts';
+import type { InstrumentationScope } from '../../model/resource.ts';
+import { StatusCode, type Span } from '../../model/trace.ts';
 import { attrValueString } from '../metrics/labels.ts';
-import { jaegerSpanKind, type StoredSpan, type StoredTrace } from '../traces/trace-store.ts';
+import { jaegerSpanKind, type StoredTrace } from '../traces/trace-store.ts';
 
 // Stored traces in the JSON shape of Jaeger's query API (model/json), with
 // OTLP-only fields mapped as Jaeger's own OTLP translator maps them:
@@ -62,8 +63,7 @@ function keyValues(attrs: Attributes, skip?: string): JaegerKeyValue[] {
 
 const str = (key: string, value: string): JaegerKeyValue => ({ key, type: 'string', value });
 
-function spanTags(s: StoredSpan): JaegerKeyValue[] {
-  const { span, scope } = s;
+function spanTags(span: Span, scope: InstrumentationScope): JaegerKeyValue[] {
   const tags = keyValues(span.attributes);
   if (scope.name) tags.push(str('otel.scope.name', scope.name));
   if (scope.version) tags.push(str('otel.scope.version', scope.version));
@@ -112,7 +112,7 @@ export function toJaegerTrace(t: StoredTrace): JaegerTrace {
       references,
       startTime: micros(span.startTimeUnixMs),
       duration: micros(span.durationMs),
-      tags: spanTags(s),
+      tags: spanTags(span, s.scope),
       logs: span.events.map((e) => ({ timestamp: micros(e.timeUnixMs), fields: [str('event', e.name), ...keyValues(e.attributes)] })),
       processID,
       warnings: null,

@@ -16,11 +16,12 @@ export function dependencyLinks(traces: Iterable<StoredTrace>, startMs: number, 
   for (const t of traces) {
     if (t.startMs < startMs || t.startMs > endMs) continue;
     const serviceOf = new Map<string, string>();
-    for (const s of t.spans) serviceOf.set(s.span.spanId, s.resource.serviceName);
-    for (const s of t.spans) {
+    const spans = t.spans.map((s) => ({ span: s.span, service: s.resource.serviceName })); // decoded once
+    for (const s of spans) serviceOf.set(s.span.spanId, s.service);
+    for (const s of spans) {
       if (s.span.parentSpanId === '') continue;
       const parent = serviceOf.get(s.span.parentSpanId);
-      const child = s.resource.serviceName;
+      const child = s.service;
       if (parent === undefined || parent === child) continue;
       const key = `${parent}\u0000${child}`;
       const link = counts.get(key);

@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { resourceFromAttributes } from '../../model/resource.ts';
 import { SpanKind, StatusCode, type Span, type TraceBatch } from '../../model/trace.ts';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { decodeTracesProto } from '../../collector/otlp/traces-proto.ts';
+import { goldenSpans } from '../../collector/otlp/sdk-fixtures.ts';
 import { RecentTraceStore, type TraceDropReason } from './trace-store.ts';
 
 function span(traceNo: number, spanNo: number, name = 'op', kind = SpanKind.Server): Span {
@@ -26,6 +29,20 @@ function makeStore(clock: { ms: number }, drops: Array<[TraceDropReason, number]
 const query = (service: string) => ({ service, tags: {}, startUs: 0, endUs: Number.MAX_SAFE_INTEGER, limit: 100 });
 
 describe('recent-trace store', () => {
+  it('keeps protobuf spans as their bytes and gives back exactly the spans that were decoded', () => {
+    const { batch } = decodeTracesProto(ProtobufTraceSerializer.serializeRequest(goldenSpans())!, 0);
+    const store = makeStore({ ms: 0 }, [], 1000);
+    store.consume(batch);
+    const decoded = batch.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((span) => ({ span, service: rs.resource.serviceName }))));
+    for (const { span, service } of decoded) {
+      const stored = store.get(span.traceId)!.spans.find((s) => s.span.spanId === span.spanId)!;
+      assert.deepEqual(stored.span, span);
+      assert.equal(stored.resource.serviceName, service);
+      const [key, value] = Object.entries(span.attributes).find(([, v]) => typeof v === 'string') ?? [];
+      if (key) assert.equal(store.search({ ...query(service), tags: { [key]: value as string } }).length > 0, true, `search by ${key}`);
+    }
+  });
+
   it('evicts the oldest traces when the span budget is used up, and counts the spans', () => {
     const drops: Array<[TraceDropReason, number]> = [];
     const store = makeStore({ ms: 0 }, drops);

@@ -1,5 +1,6 @@
+import { decodeSpanAt } from '../../collector/otlp/traces-proto.ts';
 import type { InstrumentationScope, Resource } from '../../model/resource.ts';
-import type { Span, TraceBatch } from '../../model/trace.ts';
+import type { Span, SpanKind, TraceBatch } from '../../model/trace.ts';
 import { spanMatches, type TraceQuery } from './trace-query.ts';
 
 // Recent traces in bounded memory, indexed by trace ID, service and
@@ -7,10 +8,40 @@ import { spanMatches, type TraceQuery } from './trace-query.ts';
 // budget is used up or when they are older than maxAgeMs; every dropped span
 // is counted. Pure: clock and drop counter are injected.
 
-export interface StoredSpan {
-  span: Span;
-  resource: Resource;
-  scope: InstrumentationScope;
+/**
+ * A span as the store keeps it. A span that came as protobuf is kept as its
+ * bytes (the request body is shared by the spans of a request) and decoded
+ * again when a query reads `span`: the decoded objects die young instead of
+ * filling the old generation, which under heavy ingest cost more CPU in the
+ * garbage collector and more memory than the bytes. Spans from JSON are kept
+ * as decoded.
+ */
+export class StoredSpan {
+  readonly name: string;
+  readonly kind: SpanKind;
+  private readonly decoded: Span | undefined;
+  private readonly body: Uint8Array | undefined;
+  private readonly at: number;
+  private readonly end: number;
+
+  constructor(span: Span, readonly resource: Resource, readonly scope: InstrumentationScope, body?: Uint8Array) {
+    this.name = span.name;
+    this.kind = span.kind;
+    if (body !== undefined && span.protoEnd !== undefined && span.protoAt !== undefined) {
+      this.body = body;
+      this.at = span.protoAt;
+      this.end = span.protoEnd;
+    } else {
+      this.decoded = span;
+      this.at = 0;
+      this.end = 0;
+    }
+  }
+
+  /** The span (decoded anew from its bytes on every read; keep the result while using it). */
+  get span(): Span {
+    return this.decoded ?? decodeSpanAt(this.body!, this.at, this.end);
+  }
 }
 
 export interface StoredTrace {
@@ -95,7 +126,7 @@ export class RecentTraceStore {
       if (!ops) this.operationsSeen.set(service, (ops = new Map()));
       const index: ServiceIndex = { traceIds, byName, ops, lastTraceId: '' };
       for (const ss of rs.scopeSpans) {
-        for (const span of ss.spans) this.add({ span, resource: rs.resource, scope: ss.scope }, index, nowMs);
+        for (const span of ss.spans) this.add(span, new StoredSpan(span, rs.resource, ss.scope, batch.protoBody), index, nowMs);
       }
       // Nothing stored (every span over maxSpansPerTrace): leave no empty index behind.
       if (traceIds.size === 0) this.byService.delete(service);
@@ -142,8 +173,7 @@ export class RecentTraceStore {
     return this.traces.values();
   }
 
-  private add(s: StoredSpan, index: ServiceIndex, nowMs: number): void {
-    const { span } = s;
+  private add(span: Span, s: StoredSpan, index: ServiceIndex, nowMs: number): void {
     let t = this.traces.get(span.traceId);
     if (!t) {
       t = { traceId: span.traceId, spans: [], firstSeenMs: nowMs, startMs: span.startTimeUnixMs, endMs: span.startTimeUnixMs + span.durationMs };
@@ -222,7 +252,7 @@ export class RecentTraceStore {
     let lastName: string | undefined;
     for (const s of t.spans) {
       const service = s.resource.serviceName;
-      const name = s.span.name;
+      const name = s.name;
       if (service === lastService && name === lastName) continue;
       if (service !== lastService) removeFrom(this.byService, service, t.traceId);
       const byName = this.byOperation.get(service);

@@ -77,7 +77,7 @@ describe('decodeTracesProto rejects invalid spans and keeps the rest', () => {
 
   it('treats an empty body as an empty request', () => {
     assert.deepEqual(decodeTracesProto(new Uint8Array(0), 5), {
-      batch: { resourceSpans: [], spanCount: 0, receivedAtMs: 5 }, rejectedItems: 0, rejectionMessage: '',
+      batch: { resourceSpans: [], spanCount: 0, receivedAtMs: 5, protoBody: new Uint8Array(0) }, rejectedItems: 0, rejectionMessage: '',
     });
     assert.equal(decodeTracesProto(msg(), 0).batch.spanCount, 0);
   });

@@ -5,7 +5,7 @@ import type { ResourceSpans, ScopeSpans, Span, SpanEvent, SpanLink, TraceBatch }
 import { bytesToHex, idProblem } from './hex.ts';
 import { nanosDiffMs, nanosToMs } from './nanos.ts';
 import { readKeyValue, readResource, readScope } from './proto-common.ts';
-import { ProtoReader, WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './proto-reader.ts';
+import { invalidProto, ProtoReader, WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './proto-reader.ts';
 import { Rejections, type Decoded } from './rejections.ts';
 
 // ExportTraceServiceRequest (collector/trace/v1) and trace.proto, decoded
@@ -40,7 +40,19 @@ export function decodeTracesProto(body: Uint8Array, receivedAtMs: number): Decod
     } else r.skip(end, f);
   }
   r.endMessage(end, 'ExportTraceServiceRequest');
-  return rej.result({ resourceSpans, spanCount, receivedAtMs }, { proto: body });
+  return rej.result({ resourceSpans, spanCount, receivedAtMs, protoBody: body }, { proto: body });
+}
+
+/**
+ * Decodes one span again from a request body that decodeTracesProto has
+ * accepted: `at` and `end` are the span's protoAt and protoEnd.
+ */
+export function decodeSpanAt(body: Uint8Array, at: number, end: number): Span {
+  const r = new ProtoReader(body);
+  r.pos = at;
+  const span = readSpan(r, end, new Rejections('spans'), 0, 0, 0);
+  if (span === null) throw invalidProto(`no valid span at byte ${at}`);
+  return span;
 }
 
 /** ResourceSpans { 1: resource, 2: scope_spans, 3: schema_url }; null when no span survived. */
@@ -95,6 +107,7 @@ function readScopeSpans(r: ProtoReader, outerEnd: number, rej: Rejections, ri: n
  * Returns null (and counts the rejection) for an invalid span.
  */
 function readSpan(r: ProtoReader, outerEnd: number, rej: Rejections, ri: number, si: number, pi: number): Span | null {
+  const at = r.pos;
   const end = r.len(outerEnd);
   const buf = r.buf;
   let tidS = 0, tidE = 0, sidS = 0, sidE = 0, pidS = 0, pidE = 0;
@@ -233,6 +246,8 @@ function readSpan(r: ProtoReader, outerEnd: number, rej: Rejections, ri: number,
     attributes,
     events,
     links,
+    protoAt: at,
+    protoEnd: end,
   };
 }
 

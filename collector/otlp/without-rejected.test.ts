@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeLogsJson, decodeLogsProto, decodeMetricsJson, decodeMetricsProto, decodeTracesJson, decodeTracesProto } from './index.ts';
 import { double, fixed64, hex, len, msg, tag, varint } from './proto-builder.ts';
+import { withoutProtoRefs } from './testing.ts';
 
 // What --forward-otlp passes on after a partial success: the request without
 // the rejected items, which decodes to exactly the batch that was accepted,
@@ -17,14 +18,18 @@ function span(traceId: string, spanId: string, ...extra: Uint8Array[]): Uint8Arr
 }
 const resource = (service: string) => len(1, len(1, len(1, 'service.name'), len(2, len(1, service))));
 
-function roundTrip<T>(decode: (b: Uint8Array) => { batch: T; rejectedItems: number; acceptedBody?: () => Uint8Array }, body: Uint8Array) {
+function roundTrip<T>(
+  decode: (b: Uint8Array) => { batch: T; rejectedItems: number; acceptedBody?: () => Uint8Array }, body: Uint8Array,
+  /** What to compare of a batch (where spans sit in each request differs). */
+  strip: (batch: T) => unknown = (batch) => batch,
+) {
   const first = decode(body);
   assert.ok(first.acceptedBody, 'something was rejected, so there is an accepted body');
   const accepted = first.acceptedBody();
   const second = decode(accepted);
   assert.equal(second.rejectedItems, 0);
   assert.equal(second.acceptedBody, undefined);
-  assert.deepEqual(second.batch, first.batch);
+  assert.deepEqual(strip(second.batch), strip(first.batch));
   return { first, accepted };
 }
 
@@ -36,7 +41,7 @@ describe('the accepted part of a partially rejected request', () => {
       len(1, resource('b'), len(2, span(GOOD_TRACE, 'eee19b7ec3c1b176'), span('00'.repeat(16), 'eee19b7ec3c1b177'), span(GOOD_TRACE, 'eee19b7ec3c1b178'))),
       unknownText,
     );
-    const { first, accepted } = roundTrip((b) => decodeTracesProto(b, 1), body);
+    const { first, accepted } = roundTrip((b) => decodeTracesProto(b, 1), body, withoutProtoRefs);
     assert.equal(first.rejectedItems, 3);
     assert.equal(first.batch.spanCount, 3);
     assert.equal(Buffer.from(accepted).toString('latin1').split('keep-me').length - 1, 2);
