@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { decodeTracesJson, decodeTracesProto } from '../collector/otlp/index.ts';
+import { withoutProtoRefs } from '../collector/otlp/testing.ts';
 import { buildTracePayload } from './otlp-payloads.ts';
 
 it('builds SDK-shaped 1,000-span requests of about 300 bytes a span that decode cleanly', () => {
@@ -12,7 +13,7 @@ it('builds SDK-shaped 1,000-span requests of about 300 bytes a span that decode 
   const proto = decodeTracesProto(p.proto, 0);
   const json = decodeTracesJson(p.json, 0);
   assert.deepEqual([proto.batch.spanCount, proto.rejectedItems, json.batch.spanCount, json.rejectedItems], [1000, 0, 1000, 0]);
-  assert.deepEqual(json.batch.resourceSpans, proto.batch.resourceSpans);
+  assert.deepEqual(json.batch.resourceSpans, withoutProtoRefs(proto.batch).resourceSpans);
   const spans = proto.batch.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans));
   const ids = new Set(spans.map((s) => s.spanId));
   const roots = spans.filter((s) => s.parentSpanId === '');

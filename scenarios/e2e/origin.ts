@@ -45,7 +45,7 @@ describe('anomaly origin on a running platform', () => {
     faultline = await startFaultline({
       config: {
         analysis: { series: { stepMs: 1000 } },
-        anomaly: { signals: ['latency_p99_ms'], detector: { warmupPoints: WARMUP_POINTS } },
+        anomaly: { signals: ['latency_p95_ms', 'latency_p99_ms'], detector: { warmupPoints: WARMUP_POINTS } },
       },
     });
     token = cliToken(undefined, faultline.dataDir);
@@ -95,10 +95,22 @@ describe('anomaly origin on a running platform', () => {
     while (!flagged && Date.now() < deadline) {
       await sleep(500);
       events = ((await (await api(`/api/v1/anomalies?since=${faultAt - 5000}`)).json()) as { events: AnomalyEvent[] }).events;
-      flagged = events.find((e) => e.signal === 'latency_p99_ms' && e.origin[0]?.service === 'payments' && e.experiments.includes('payments-latency'));
+      flagged = events.find((e) => e.signal.startsWith('latency_p9') && e.origin[0]?.service === 'payments' && e.experiments.includes('payments-latency'));
     }
     const seen = events.map((e) => `${e.service}/${e.signal} origin ${e.origin.map((o) => o.service).join('>')} experiments ${e.experiments.join(',')}`);
-    assert.ok(flagged, `an anomaly with payments as its likeliest origin and the experiment named within 30 s; events: ${seen.join('; ')}`);
+    if (!flagged) {
+      // What the detectors saw, for whoever reads a failure.
+      let points = '';
+      for (const service of ['payments', 'checkout']) {
+        const res = await api(`/api/v1/series?service=${service}&signal=latency_p99_ms&since=${faultAt - 40_000}`);
+        for (const x of ((await res.json()) as { series: Array<{ key: Record<string, unknown>; points: Array<[number, number]> }> }).series) {
+          if (x.key.operation || x.key.instance) continue;
+          points += `\n${JSON.stringify(x.key)}: ${x.points.map(([t, v]) => `${Math.round((t - faultAt) / 1000)}s:${Math.round(v)}`).join(' ')}`;
+        }
+      }
+      const metrics = (await (await api('/metrics')).text()).split('\n').filter((l) => l.startsWith('faultline_anomaly_') && !l.startsWith('faultline_anomaly_score')).join('; ');
+      assert.fail(`no anomaly with payments as its likeliest origin and the experiment named within 30 s; events: ${seen.join('; ')}; p99 series (s from the fault: ms): ${points}\n ${metrics}`);
+    }
     assert.ok(flagged.startMs - faultAt < 30_000);
     const halt = await api('/api/v1/chaos/halt', { method: 'POST' });
     assert.equal(halt.status, 200);
