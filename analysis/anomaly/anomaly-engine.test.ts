@@ -97,4 +97,27 @@ describe('AnomalyEngine', () => {
     assert.equal(engine.seriesCount, 2);
     assert.equal(engine.droppedSeries, 1);
   });
+
+  it('error ratios open events only when the errors are significant as a count', () => {
+    const config = anomalyConfigSchema.parse({});
+    // 20 rps, about one request in 400 failing: 0 to 2 errors a step, then two steps with `burst` errors.
+    const pattern = [0, 1, 0, 1, 1, 0, 2, 0, 0, 1, 0, 0];
+    // A service that fails once in a long while: a storm of errors is an incident.
+    const sparse = Array.from({ length: 97 }, (_, i) => (i === 0 ? 1 : 0));
+    const run = (burst: number, stepMs?: number, baseline = pattern) => {
+      const engine = new AnomalyEngine(config, { stepMs });
+      for (let i = 0; i < 400; i++) {
+        const t = T0 + i * STEP_MS;
+        const errors = i === 300 || i === 301 ? burst : baseline[i % baseline.length];
+        engine.observe({ service: 'checkout', signal: 'rate_rps' }, t, 20);
+        engine.observe({ service: 'checkout', signal: 'error_ratio' }, t, errors / 200);
+      }
+      return engine.list({ sinceMs: T0 }).map((e) => [e.signal, (e.startMs - T0) / STEP_MS]);
+    };
+    // Four errors a step are beyond anything seen (the detector alarms without counts) but happen at this rate.
+    assert.deepEqual(run(4), [['error_ratio', 300]]);
+    assert.deepEqual(run(4, STEP_MS), []);
+    assert.deepEqual(run(40, STEP_MS), [['error_ratio', 300]]);
+    assert.deepEqual(run(40, STEP_MS, sparse), [['error_ratio', 300]]);
+  });
 });

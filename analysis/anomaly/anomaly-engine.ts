@@ -1,7 +1,8 @@
 import type { SeriesKey } from '../series/series-key.ts';
 import { seriesId } from '../series/series-key.ts';
 import type { AnomalyConfig } from './config.ts';
-import { SeriesDetector, type AnomalyKind } from './detector.ts';
+import { errorEvidence } from './count-gate.ts';
+import { SeriesDetector, type AnomalyKind, type DetectorPoint } from './detector.ts';
 import { EventTracker, type EventChange, type Severity } from './event-tracker.ts';
 import { rankOrigins, type ConcurrentAnomaly, type GraphEdge, type OriginCandidate } from './origin.ts';
 
@@ -41,6 +42,8 @@ export interface AnomalyEngineDeps {
   edges?: () => GraphEdge[];
   /** Chaos experiments by service and time, when the chaos part runs. */
   activity?: () => ChaosActivity | undefined;
+  /** Step of the RED series: with it, error ratios are weighed as counts (count-gate.ts). */
+  stepMs?: number;
 }
 
 interface Watched {
@@ -62,6 +65,10 @@ export class AnomalyEngine {
   private readonly eventCounts = new Map<string, { service: string; signal: string; severity: Severity; count: number }>();
   private readonly signals: Set<string> | undefined;
   private nextId = 1;
+  /** Requests in the newest step of each RED series (from its rate_rps point), by seriesId with signal ''. */
+  private readonly requests = new Map<string, { tMs: number; count: number }>();
+  /** The point the event tracker sees when an error ratio is not significant as a count. */
+  private readonly gated: DetectorPoint = { score: 0, expected: 0, surprise: 0, rawScore: 0, kind: 'deviation' };
 
   constructor(private readonly config: AnomalyConfig, private readonly deps: AnomalyEngineDeps = {}) {
     this.signals = config.signals ? new Set(config.signals) : undefined;
@@ -73,6 +80,9 @@ export class AnomalyEngine {
 
   /** Scores one point of a series (the series store's step listener). */
   observe(key: SeriesKey, tMs: number, value: number): void {
+    const stepMs = this.deps.stepMs;
+    // rate_rps comes before error_ratio in each step (red-tracker.ts), watched or not.
+    if (stepMs !== undefined && key.signal === 'rate_rps') this.requests.set(seriesId({ ...key, signal: '' }), { tMs, count: (value * stepMs) / 1000 });
     if (this.signals && !this.signals.has(key.signal)) return;
     const id = seriesId(key);
     let w = this.watched.get(id);
@@ -85,9 +95,10 @@ export class AnomalyEngine {
       this.watched.set(id, w);
     }
     if (tMs > w.lastPointMs) w.lastPointMs = tMs;
-    const p = w.detector.update(tMs, value);
+    let p = w.detector.update(tMs, value);
     this.points++;
     w.lastScore = p.score;
+    if (key.signal === 'error_ratio') p = this.weighErrors(key, tMs, value, p);
     const change = w.tracker.observe(tMs, value, p);
     if (change) this.onChange(w, change);
   }
@@ -119,6 +130,7 @@ export class AnomalyEngine {
       this.watched.delete(id);
       removed++;
     }
+    for (const [id, r] of this.requests) if (r.tMs < oldest) this.requests.delete(id);
     return removed;
   }
 
@@ -135,6 +147,21 @@ export class AnomalyEngine {
     let n = 0;
     for (const e of this.events) if (e.open) n++;
     return n;
+  }
+
+  /** An error-ratio point as the event tracker should see it, given what its errors say as a count (count-gate.ts). */
+  private weighErrors(key: SeriesKey, tMs: number, value: number, p: DetectorPoint): DetectorPoint {
+    const n = this.requests.get(seriesId({ ...key, signal: '' }));
+    if (n === undefined || n.tMs !== tMs) return p;
+    const { openScore, criticalScore } = this.config.events;
+    switch (errorEvidence(value, n.count, p.expected)) {
+      case 'insignificant':
+        return p.rawScore < openScore ? p : Object.assign(this.gated, p, { rawScore: openScore / 2 });
+      case 'overwhelming':
+        return p.rawScore >= criticalScore ? p : Object.assign(this.gated, p, { rawScore: criticalScore });
+      default:
+        return p;
+    }
   }
 
   private onChange(w: Watched, change: EventChange): void {

@@ -53,6 +53,13 @@ export const anomalyEventsConfigSchema = z
     openScore: z.number().gt(0).lt(1).default(0.7),
     /** Peak score from which an event is critical rather than a warning. Default 0.85. */
     criticalScore: z.number().gt(0).lt(1).default(0.85),
+    /**
+     * Points in a row at or above openScore before an event opens, unless one
+     * reaches criticalScore. Default 2: a one-step blip of a noisy series (three
+     * errors in a step of a service that fails one request in 500) is not an
+     * incident.
+     */
+    confirmPoints: z.number().int().min(1).default(2),
     /** Consecutive points under openScore that close an event. Default 6 (1 min of 10 s steps). */
     closeAfterQuietPoints: z.number().int().min(1).default(6),
     /** An event still away from the pre-incident normal closes after this long anyway (the new normal). Default 30 min. */

@@ -15,10 +15,10 @@ function feed(tracker: EventTracker, scores: number[], startStep = 0): Array<str
 }
 
 describe('EventTracker', () => {
-  it('opens at openScore, follows the peak, closes after quiet points', () => {
+  it('opens at openScore confirmed by the next point (from the first), follows the peak, closes after quiet points', () => {
     const t = new EventTracker(config);
     const changes = feed(t, [0.1, 0.75, 0.9, 0.72, 0.2, 0.2, 0.2, 0.1]);
-    assert.deepEqual(changes, [undefined, 'opened', 'updated', 'updated', undefined, undefined, 'closed', undefined]);
+    assert.deepEqual(changes, [undefined, undefined, 'opened', 'updated', undefined, undefined, 'closed', undefined]);
     const ev = t.event!;
     assert.equal(ev.startMs, 1 * STEP);
     assert.equal(ev.endMs, 3 * STEP);
@@ -35,16 +35,27 @@ describe('EventTracker', () => {
     const t = new EventTracker(config);
     feed(t, [0.75, 0.8]);
     assert.equal(t.event!.severity, 'warning');
+    assert.equal(t.event!.startMs, 0);
+    assert.equal(t.event!.peakAtMs, STEP);
+  });
+
+  it('a one-point blip under criticalScore opens nothing; a critical point opens at once', () => {
+    const t = new EventTracker(config);
+    assert.deepEqual(feed(t, [0.1, 0.8, 0.1, 0.75, 0.2, 0.1]), [undefined, undefined, undefined, undefined, undefined, undefined]);
+    assert.equal(t.event, undefined);
+    assert.deepEqual(feed(t, [0.9], 6), ['opened']);
+    const once = new EventTracker({ ...config, confirmPoints: 1 });
+    assert.deepEqual(feed(once, [0.1, 0.8]), [undefined, 'opened']);
   });
 
   it('alarming again within mergeGapMs reopens the same event; later it is a new one', () => {
     const t = new EventTracker(config);
-    feed(t, [0.8, 0.1, 0.1, 0.1]);
+    feed(t, [0.8, 0.8, 0.1, 0.1, 0.1]);
     const first = t.event;
-    assert.equal(feed(t, [0.8], 5)[0], 'reopened');
+    assert.equal(feed(t, [0.8], 6)[0], 'reopened');
     assert.equal(t.event, first);
-    feed(t, [0.1, 0.1, 0.1], 6);
-    assert.equal(feed(t, [0.8], 6 + 3 + 6 + 1)[0], 'opened');
+    feed(t, [0.1, 0.1, 0.1], 7);
+    assert.deepEqual(feed(t, [0.8, 0.8], 7 + 3 + 6 + 1), [undefined, 'opened']);
     assert.notEqual(t.event, first);
   });
 

@@ -2,7 +2,8 @@ import type { AnomalyEventsConfig } from './config.ts';
 import type { AnomalyKind, DetectorPoint } from './detector.ts';
 
 // Turns one series' scores into anomaly events: an event opens when the
-// (undamped) score reaches openScore, follows the incident while it lasts,
+// (undamped) score reaches criticalScore, or openScore on confirmPoints
+// points in a row (starting at the first), follows the incident while it lasts,
 // and closes after a run of quiet points back near normal. A series that alarms again soon
 // after (mergeGapMs) reopens the same event, so one incident is one event.
 
@@ -27,9 +28,24 @@ export interface SeriesEventState {
 
 export type EventChange = 'opened' | 'updated' | 'reopened' | 'closed';
 
+/** An alarming point under criticalScore, waiting for the next ones to confirm it. */
+interface Candidate {
+  startMs: number;
+  /** What the detector expected at the first point: the pre-incident normal. */
+  baseline: number;
+  /** The highest point so far. */
+  peakAtMs: number;
+  value: number;
+  rawScore: number;
+  expected: number;
+  kind: AnomalyKind;
+  count: number;
+}
+
 export class EventTracker {
   private current: SeriesEventState | undefined;
   private quiet = 0;
+  private candidate: Candidate | undefined;
 
   constructor(private readonly c: AnomalyEventsConfig) {}
 
@@ -47,6 +63,7 @@ export class EventTracker {
       && Math.abs(value - ev.baseline) >= 0.5 * Math.abs(ev.observed - ev.baseline);
     const alarming = p.rawScore >= this.c.openScore || deviating;
     if (!alarming) {
+      this.candidate = undefined;
       if (!ev?.open) return undefined;
       if (++this.quiet < this.c.closeAfterQuietPoints) return undefined;
       ev.open = false;
@@ -60,10 +77,17 @@ export class EventTracker {
       if (p.rawScore > ev.peakScore) this.setPeak(ev, tMs, value, p);
       return reopened ? 'reopened' : 'updated';
     }
+    // A new incident: confirmed by criticalScore at once, or by confirmPoints alarming points in a row.
+    let c = this.candidate;
+    if (!c) c = this.candidate = { startMs: tMs, baseline: p.expected, peakAtMs: tMs, value, rawScore: p.rawScore, expected: p.expected, kind: p.kind, count: 0 };
+    c.count++;
+    if (p.rawScore > c.rawScore) Object.assign(c, { peakAtMs: tMs, value, rawScore: p.rawScore, expected: p.expected, kind: p.kind });
+    if (p.rawScore < this.c.criticalScore && c.count < this.c.confirmPoints) return undefined;
+    this.candidate = undefined;
     const fresh: SeriesEventState = {
-      startMs: tMs, endMs: tMs, peakScore: 0, peakAtMs: tMs, expected: p.expected, observed: value, severity: 'warning', kind: p.kind, open: true, baseline: p.expected,
+      startMs: c.startMs, endMs: tMs, peakScore: 0, peakAtMs: c.peakAtMs, expected: c.expected, observed: c.value, severity: 'warning', kind: c.kind, open: true, baseline: c.baseline,
     };
-    this.setPeak(fresh, tMs, value, p);
+    this.setPeak(fresh, c.peakAtMs, c.value, { ...p, rawScore: c.rawScore, expected: c.expected, kind: c.kind });
     this.current = fresh;
     return 'opened';
   }

@@ -44,6 +44,7 @@ export function anomalyPart(): PlatformPart {
       };
       const engine = new AnomalyEngine(config, {
         edges: currentEdges,
+        stepMs: analysis?.series.stepMs,
         activity: () => ctx.services.get('chaos-activity') as ChaosActivity | undefined,
       });
       ctx.services.set('anomaly', engine);
