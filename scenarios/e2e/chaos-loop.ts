@@ -4,26 +4,14 @@ import { after, before, describe, it } from 'node:test';
 import { cliToken } from '../../platform/auth/tokens.ts';
 import { silentLogger } from '../../platform/logger.ts';
 import { startScenario, type RunningScenario } from '../runner/runner.ts';
-import { parseScenario } from '../spec/load.ts';
+import { paymentsChain } from './payments-chain.ts';
 import { startFaultline, type FaultlineProcess } from '../../platform/testing/faultline-process.ts';
 
 // Experiments from the platform's API acting on a scenario through the
 // runner's chaos agent and fault proxies: the steady-state guard aborting a
 // latency experiment on its SLO, and a global halt in the middle of one.
 
-const scenario = parseScenario({
-  apiVersion: 'faultline.dev/v1',
-  kind: 'Scenario',
-  metadata: { name: 'chaos-loop' },
-  spec: {
-    services: [
-      { name: 'frontend', latencyMs: { p50: 1, p99: 3 }, calls: [{ service: 'checkout', operation: '/checkout' }], resilience: { timeoutMs: 15_000 } },
-      { name: 'checkout', latencyMs: { p50: 1, p99: 3 }, calls: [{ service: 'payments', operation: '/charge' }], resilience: { timeoutMs: 5000 } },
-      { name: 'payments', instances: 3, latencyMs: { p50: 2, p99: 5 } },
-    ],
-    load: { service: 'frontend', rps: 20 },
-  },
-}, 'chaos-loop');
+const scenario = paymentsChain('chaos-loop', 20);
 
 const checkoutLatencySlo = {
   name: 'checkout-latency', service: 'checkout', objective: 99, sli: { kind: 'latency', thresholdMs: 250 },

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { cliToken } from '../../platform/auth/tokens.ts';
 import { silentLogger } from '../../platform/logger.ts';
 import { startScenario, type RunningScenario } from '../runner/runner.ts';
-import { parseScenario } from '../spec/load.ts';
+import { paymentsChain } from './payments-chain.ts';
 import { startFaultline, type FaultlineProcess } from '../../platform/testing/faultline-process.ts';
 
 // Latency injected on payments by an experiment: the anomaly detectors of a
@@ -12,19 +12,7 @@ import { startFaultline, type FaultlineProcess } from '../../platform/testing/fa
 // payments as the origin, and name the experiment. One-second series steps
 // and a short detector warm-up make this fit in a test.
 
-const scenario = parseScenario({
-  apiVersion: 'faultline.dev/v1',
-  kind: 'Scenario',
-  metadata: { name: 'origin' },
-  spec: {
-    services: [
-      { name: 'frontend', latencyMs: { p50: 1, p99: 3 }, calls: [{ service: 'checkout', operation: '/checkout' }], resilience: { timeoutMs: 15_000 } },
-      { name: 'checkout', latencyMs: { p50: 1, p99: 3 }, calls: [{ service: 'payments', operation: '/charge' }], resilience: { timeoutMs: 5000 } },
-      { name: 'payments', instances: 3, latencyMs: { p50: 2, p99: 5 } },
-    ],
-    load: { service: 'frontend', rps: 30 },
-  },
-}, 'origin');
+const scenario = paymentsChain('origin', 30);
 
 interface AnomalyEvent { service: string; signal: string; startMs: number; origin: Array<{ service: string }>; experiments: string[] }
 
