@@ -67,8 +67,6 @@ export class AnomalyEngine {
   private nextId = 1;
   /** Requests in the newest step of each RED series (from its rate_rps point), by seriesId with signal ''. */
   private readonly requests = new Map<string, { tMs: number; count: number }>();
-  /** The point the event tracker sees when an error ratio is not significant as a count. */
-  private readonly gated: DetectorPoint = { score: 0, expected: 0, surprise: 0, rawScore: 0, kind: 'deviation' };
 
   constructor(private readonly config: AnomalyConfig, private readonly deps: AnomalyEngineDeps = {}) {
     this.signals = config.signals ? new Set(config.signals) : undefined;
@@ -156,9 +154,9 @@ export class AnomalyEngine {
     const { openScore, criticalScore } = this.config.events;
     switch (errorEvidence(value, n.count, p.expected)) {
       case 'insignificant':
-        return p.rawScore < openScore ? p : Object.assign(this.gated, p, { rawScore: openScore / 2 });
+        return p.rawScore < openScore ? p : { ...p, rawScore: openScore / 2 };
       case 'overwhelming':
-        return p.rawScore >= criticalScore ? p : Object.assign(this.gated, p, { rawScore: criticalScore });
+        return p.rawScore >= criticalScore ? p : { ...p, rawScore: criticalScore };
       default:
         return p;
     }

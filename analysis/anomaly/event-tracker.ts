@@ -28,24 +28,11 @@ export interface SeriesEventState {
 
 export type EventChange = 'opened' | 'updated' | 'reopened' | 'closed';
 
-/** An alarming point under criticalScore, waiting for the next ones to confirm it. */
-interface Candidate {
-  startMs: number;
-  /** What the detector expected at the first point: the pre-incident normal. */
-  baseline: number;
-  /** The highest point so far. */
-  peakAtMs: number;
-  value: number;
-  rawScore: number;
-  expected: number;
-  kind: AnomalyKind;
-  count: number;
-}
-
 export class EventTracker {
   private current: SeriesEventState | undefined;
   private quiet = 0;
-  private candidate: Candidate | undefined;
+  /** A new incident under criticalScore waiting for confirmation, and its alarming points in a row so far. */
+  private pending: { state: SeriesEventState; points: number } | undefined;
 
   constructor(private readonly c: AnomalyEventsConfig) {}
 
@@ -63,7 +50,7 @@ export class EventTracker {
       && Math.abs(value - ev.baseline) >= 0.5 * Math.abs(ev.observed - ev.baseline);
     const alarming = p.rawScore >= this.c.openScore || deviating;
     if (!alarming) {
-      this.candidate = undefined;
+      this.pending = undefined;
       if (!ev?.open) return undefined;
       if (++this.quiet < this.c.closeAfterQuietPoints) return undefined;
       ev.open = false;
@@ -78,17 +65,16 @@ export class EventTracker {
       return reopened ? 'reopened' : 'updated';
     }
     // A new incident: confirmed by criticalScore at once, or by confirmPoints alarming points in a row.
-    let c = this.candidate;
-    if (!c) c = this.candidate = { startMs: tMs, baseline: p.expected, peakAtMs: tMs, value, rawScore: p.rawScore, expected: p.expected, kind: p.kind, count: 0 };
-    c.count++;
-    if (p.rawScore > c.rawScore) Object.assign(c, { peakAtMs: tMs, value, rawScore: p.rawScore, expected: p.expected, kind: p.kind });
-    if (p.rawScore < this.c.criticalScore && c.count < this.c.confirmPoints) return undefined;
-    this.candidate = undefined;
-    const fresh: SeriesEventState = {
-      startMs: c.startMs, endMs: tMs, peakScore: 0, peakAtMs: c.peakAtMs, expected: c.expected, observed: c.value, severity: 'warning', kind: c.kind, open: true, baseline: c.baseline,
+    const pending = this.pending ??= {
+      state: { startMs: tMs, endMs: tMs, peakScore: 0, peakAtMs: tMs, expected: p.expected, observed: value, severity: 'warning', kind: p.kind, open: true, baseline: p.expected },
+      points: 0,
     };
-    this.setPeak(fresh, c.peakAtMs, c.value, { ...p, rawScore: c.rawScore, expected: c.expected, kind: c.kind });
-    this.current = fresh;
+    pending.points++;
+    pending.state.endMs = tMs;
+    if (p.rawScore > pending.state.peakScore) this.setPeak(pending.state, tMs, value, p);
+    if (p.rawScore < this.c.criticalScore && pending.points < this.c.confirmPoints) return undefined;
+    this.pending = undefined;
+    this.current = pending.state;
     return 'opened';
   }
 
